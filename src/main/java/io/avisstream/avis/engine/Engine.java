@@ -1,0 +1,32 @@
+package io.avisstream.avis.engine;
+
+import java.util.List;
+
+/**
+ * Runs the exported ACVIS graphs (see {@code engines/CONTRACT.md}) behind one interface.
+ *
+ * <p>The model is split the way a stream processor can drive it: a stateless per-frame stage
+ * ({@link #encodeFrames}: audio graph + frame graph, batchable across streams) and a windowed
+ * video stage ({@link #decodeWindows}: video graph over the last W frames of one stream, then
+ * candidate scoring and mask decoding for the newest frame). Pre- and post-processing (resize,
+ * pad, log-mel, sigmoid/softmax, top-k, mask upsampling) live inside the engine, so callers deal
+ * in frames, PCM and detections, never in tensors.
+ *
+ * <p>One engine per application, shared by every stream task: implementations are thread-safe.
+ * Output {@code i} of a batch call always belongs to request {@code i}.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Static facts about the loaded model and where it runs (logged at start). */
+    EngineInfo info();
+
+    /** Per-frame stage for frames of possibly different streams. */
+    List<FrameFeatures> encodeFrames(List<FrameRequest> batch);
+
+    /** Video stage: one request per stream window, each ending at that stream's newest frame. */
+    List<FrameDetections> decodeWindows(List<WindowRequest> batch);
+
+    /** Frees native resources; idempotent. */
+    @Override
+    void close();
+}
