@@ -1,0 +1,418 @@
+package io.avisstream.avis.ingest;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT2020_CL;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT2020_NCL;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_uninit;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
+import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
+import static org.bytedeco.ffmpeg.global.swresample.swr_free;
+import static org.bytedeco.ffmpeg.global.swresample.swr_get_delay;
+import static org.bytedeco.ffmpeg.global.swresample.swr_init;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_BT2020;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU709;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
+
+import io.avisstream.avis.engine.AudioWindow;
+import io.avisstream.avis.engine.VideoFrame;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.swresample.SwrContext;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.ShortPointer;
+import org.jboss.logging.Logger;
+
+/**
+ * Decodes a media file (mp4 or anything FFmpeg demuxes) into RGB24 frames at native size and 16 kHz mono PCM
+ * chunks, both timed in microseconds from the start of the file, through FFmpeg's C API (JavaCPP presets).
+ *
+ * <p>Pull-based: {@link #next()} returns items in demux order, which interleaves video and audio the way the
+ * file does, so a producer can send them in roughly the order a live source would. Video pts come from the
+ * decoder's best-effort timestamp (B-frames are reordered by the decoder); audio is resampled with swresample
+ * and chunked by {@link PcmChunker}. One reader per thread; {@link #close()} frees every native object and is
+ * idempotent.
+ */
+public final class MediaReader implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MediaReader.class);
+    private static final AVRational MICROS = new AVRational().num(1).den(1_000_000);
+
+    private final Path file;
+    private final ArrayDeque<MediaSample> ready = new ArrayDeque<>();
+    private final PcmChunker chunker;
+
+    private AVFormatContext format;
+    private AVPacket packet;
+    private AVFrame frame;
+    private AVCodecContext video;
+    private int videoIndex = -1;
+    private AVCodecContext audio;
+    private int audioIndex = -1;
+    private long startOffsetMicros;
+    private MediaInfo info;
+
+    private SwsContext sws;
+    private int swsWidth = -1;
+    private int swsHeight = -1;
+    private int swsFormat = -1;
+    private BytePointer rgbBuffer;
+    private long nextSeq;
+
+    private SwrContext swr;
+    private BytePointer pcmBuffer;
+    private int pcmCapacity;
+
+    private boolean demuxDone;
+    private boolean closed;
+
+    private MediaReader(Path file, int chunkSamples) {
+        this.file = file;
+        this.chunker = new PcmChunker(chunkSamples);
+    }
+
+    /**
+     * Opens {@code file}, which must have a video stream; audio is optional.
+     *
+     * @param chunkSamples size of the PCM chunks to deliver (e.g. {@code PcmChunker.samplesFor(100)})
+     */
+    public static MediaReader open(Path file, int chunkSamples) {
+        if (!Files.isRegularFile(file)) {
+            throw new MediaException("not a readable file: " + file);
+        }
+        Ffmpeg.init();
+        MediaReader reader = new MediaReader(file, chunkSamples);
+        try {
+            reader.openStreams();
+            return reader;
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    public MediaInfo info() {
+        return info;
+    }
+
+    /** The next frame or PCM chunk, or empty at the end of the file. */
+    public Optional<MediaSample> next() {
+        ensureOpen();
+        while (ready.isEmpty() && !demuxDone) {
+            readOnePacket();
+        }
+        return Optional.ofNullable(ready.poll());
+    }
+
+    private void openStreams() {
+        format = new AVFormatContext(null);
+        Ffmpeg.check(avformat_open_input(format, file.toString(), null, null), "cannot open " + file);
+        Ffmpeg.check(avformat_find_stream_info(format, (PointerPointer<?>) null), "cannot probe " + file);
+        long start = format.start_time();
+        startOffsetMicros = start == AV_NOPTS_VALUE ? 0 : start;
+
+        videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+        if (videoIndex < 0) {
+            throw new MediaException(file + " has no video stream");
+        }
+        video = openDecoder(format.streams(videoIndex), "video");
+        audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
+        if (audioIndex >= 0) {
+            audio = openDecoder(format.streams(audioIndex), "audio");
+            openResampler();
+        }
+        packet = av_packet_alloc();
+        frame = av_frame_alloc();
+        info = describe();
+        LOG.debugf("opened file=%s video=%s %dx%d@%.3f audio=%s %d Hz x%d duration_us=%d", file, info.videoCodec(),
+                info.width(), info.height(), info.frameRate(), info.audioCodec(), info.audioSampleRate(),
+                info.audioChannels(), info.durationMicros());
+    }
+
+    private AVCodecContext openDecoder(AVStream stream, String kind) {
+        AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
+        if (codec == null) {
+            throw new MediaException(file + ": no " + kind + " decoder for codec id " + stream.codecpar().codec_id());
+        }
+        AVCodecContext context = avcodec_alloc_context3(codec);
+        try {
+            Ffmpeg.check(avcodec_parameters_to_context(context, stream.codecpar()), file + ": " + kind + " parameters");
+            context.pkt_timebase(stream.time_base());
+            Ffmpeg.check(avcodec_open2(context, codec, (PointerPointer<?>) null), file + ": cannot open " + kind + " decoder");
+            return context;
+        } catch (RuntimeException e) {
+            avcodec_free_context(context);
+            throw e;
+        }
+    }
+
+    private void openResampler() {
+        AVChannelLayout mono = new AVChannelLayout();
+        av_channel_layout_default(mono, 1);
+        swr = new SwrContext(null);
+        try {
+            Ffmpeg.check(swr_alloc_set_opts2(swr, mono, AV_SAMPLE_FMT_S16, AudioWindow.SAMPLE_RATE, audio.ch_layout(),
+                    audio.sample_fmt(), audio.sample_rate(), 0, null), file + ": resampler options");
+            Ffmpeg.check(swr_init(swr), file + ": cannot start resampler");
+        } finally {
+            av_channel_layout_uninit(mono);
+        }
+    }
+
+    private MediaInfo describe() {
+        AVStream v = format.streams(videoIndex);
+        AVRational rate = v.avg_frame_rate().num() > 0 ? v.avg_frame_rate() : v.r_frame_rate();
+        long duration = format.duration() == AV_NOPTS_VALUE ? -1 : format.duration();
+        return new MediaInfo(file, video.width(), video.height(), rate.num(), rate.den(), duration,
+                video.codec().name().getString(), audio == null ? null : audio.codec().name().getString(),
+                audio == null ? 0 : audio.sample_rate(), audio == null ? 0 : audio.ch_layout().nb_channels());
+    }
+
+    private void readOnePacket() {
+        int ret = av_read_frame(format, packet);
+        if (ret == AVERROR_EOF) {
+            drain();
+            return;
+        }
+        Ffmpeg.check(ret, "cannot read " + file);
+        try {
+            if (packet.stream_index() == videoIndex) {
+                decode(video, packet, true);
+            } else if (packet.stream_index() == audioIndex) {
+                decode(audio, packet, false);
+            }
+        } finally {
+            av_packet_unref(packet);
+        }
+    }
+
+    /** End of file: flush both decoders, the resampler and the last partial chunk. */
+    private void drain() {
+        decode(video, null, true);
+        if (audio != null) {
+            decode(audio, null, false);
+            flushResampler();
+            ready.addAll(chunker.finish());
+        }
+        demuxDone = true;
+    }
+
+    private void decode(AVCodecContext codec, AVPacket input, boolean isVideo) {
+        int sent = avcodec_send_packet(codec, input);
+        if (sent < 0 && sent != AVERROR_EOF) {
+            // A corrupt packet loses that packet's frame(s), not the file: FFmpeg's CLI does the same.
+            LOG.warnf("file=%s stream=%s skipped undecodable packet: %s", file, isVideo ? "video" : "audio",
+                    Ffmpeg.describe(sent));
+            return;
+        }
+        while (true) {
+            int ret = avcodec_receive_frame(codec, frame);
+            if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+                return;
+            }
+            Ffmpeg.check(ret, file + ": decoding " + (isVideo ? "video" : "audio"));
+            try {
+                if (isVideo) {
+                    ready.add(toRgb(frame));
+                } else {
+                    resample(frame);
+                }
+            } finally {
+                av_frame_unref(frame);
+            }
+        }
+    }
+
+    private DecodedFrame toRgb(AVFrame source) {
+        int width = source.width();
+        int height = source.height();
+        if (width != swsWidth || height != swsHeight || source.format() != swsFormat) {
+            sws = sws_getCachedContext(sws, width, height, source.format(), width, height, AV_PIX_FMT_RGB24,
+                    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, null, null, (double[]) null);
+            if (sws == null) {
+                throw new MediaException(file + ": no conversion from pixel format " + source.format() + " to RGB24");
+            }
+            swsWidth = width;
+            swsHeight = height;
+            swsFormat = source.format();
+            if (rgbBuffer != null) {
+                rgbBuffer.close();
+            }
+            rgbBuffer = new BytePointer((long) width * height * 3);
+        }
+        // Use the stream's own matrix and range; swscale would otherwise assume BT.601 limited range.
+        IntPointer coefficients = sws_getCoefficients(colourspace(source.colorspace()));
+        int srcRange = source.color_range() == AVCOL_RANGE_JPEG ? 1 : 0;
+        sws_setColorspaceDetails(sws, coefficients, srcRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16,
+                1 << 16);
+        try (PointerPointer<BytePointer> dst = new PointerPointer<>(rgbBuffer, null, null, null);
+                IntPointer dstStride = new IntPointer(width * 3, 0, 0, 0)) {
+            sws_scale(sws, source.data(), source.linesize(), 0, height, dst, dstStride);
+        }
+        byte[] rgb = new byte[width * height * 3];
+        rgbBuffer.position(0).get(rgb);
+        long pts = source.best_effort_timestamp();
+        long micros = pts == AV_NOPTS_VALUE ? -1 : toMicros(pts, format.streams(videoIndex).time_base());
+        if (micros < 0) {
+            // No usable timestamp: place the frame by its index at the nominal rate.
+            double fps = info == null || info.frameRate() <= 0 ? 25.0 : info.frameRate();
+            micros = Math.round(nextSeq * 1_000_000.0 / fps);
+        }
+        return new DecodedFrame(nextSeq++, micros, new VideoFrame(width, height, rgb));
+    }
+
+    private static int colourspace(int avColourspace) {
+        if (avColourspace == AVCOL_SPC_BT709) {
+            return SWS_CS_ITU709;
+        }
+        if (avColourspace == AVCOL_SPC_BT2020_NCL || avColourspace == AVCOL_SPC_BT2020_CL) {
+            return SWS_CS_BT2020;
+        }
+        return SWS_CS_DEFAULT;
+    }
+
+    private void resample(AVFrame source) {
+        int inSamples = source.nb_samples();
+        // Time of the first output sample of this call: input pts minus what swresample still holds back.
+        long pts = source.best_effort_timestamp();
+        long delayMicros = swr_get_delay(swr, 1_000_000L);
+        long startMicros = pts == AV_NOPTS_VALUE ? Long.MIN_VALUE
+                : toMicros(pts, format.streams(audioIndex).time_base()) - delayMicros;
+        int produced = convert(source.extended_data(), inSamples);
+        emitPcm(startMicros, produced);
+    }
+
+    private void flushResampler() {
+        int produced = convert(null, 0);
+        emitPcm(Long.MIN_VALUE, produced);
+    }
+
+    private int convert(PointerPointer<?> input, int inSamples) {
+        int capacity = (int) swr_get_delay(swr, AudioWindow.SAMPLE_RATE)
+                + (int) ((long) inSamples * AudioWindow.SAMPLE_RATE / Math.max(1, audio.sample_rate())) + 256;
+        if (capacity > pcmCapacity) {
+            if (pcmBuffer != null) {
+                pcmBuffer.close();
+            }
+            pcmBuffer = new BytePointer(2L * capacity);
+            pcmCapacity = capacity;
+        }
+        // PointerPointer(Pointer) would reinterpret the buffer as a pointer array: build a 1-slot array instead.
+        try (PointerPointer<BytePointer> out = new PointerPointer<BytePointer>(1).put(0, pcmBuffer.position(0))) {
+            return Ffmpeg.check(swr_convert(swr, out, pcmCapacity, input, inSamples), file + ": resampling");
+        }
+    }
+
+    private void emitPcm(long startMicros, int count) {
+        if (count <= 0) {
+            return;
+        }
+        short[] samples = new short[count];
+        new ShortPointer(pcmBuffer.position(0)).get(samples);
+        // Unknown timestamp (or the flush at the end): the sample count carries the clock.
+        long start = startMicros == Long.MIN_VALUE ? chunker.nextStartMicros() : startMicros;
+        ready.addAll(chunker.append(start, samples, count));
+    }
+
+    private long toMicros(long pts, AVRational timeBase) {
+        return av_rescale_q(pts, timeBase, MICROS) - startOffsetMicros;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("reader for " + file + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (sws != null) {
+            sws_freeContext(sws);
+            sws = null;
+        }
+        if (swr != null) {
+            swr_free(swr);
+            swr = null;
+        }
+        if (frame != null) {
+            av_frame_free(frame);
+            frame = null;
+        }
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+        if (video != null) {
+            avcodec_free_context(video);
+            video = null;
+        }
+        if (audio != null) {
+            avcodec_free_context(audio);
+            audio = null;
+        }
+        if (format != null) {
+            avformat_close_input(format);
+            format = null;
+        }
+        if (rgbBuffer != null) {
+            rgbBuffer.close();
+            rgbBuffer = null;
+        }
+        if (pcmBuffer != null) {
+            pcmBuffer.close();
+            pcmBuffer = null;
+        }
+    }
+}
