@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The committed test clips (see {@code src/test/resources/clips/make-test-clips.sh}) and decode helpers. */
-final class Clips {
+public final class Clips {
 
-    static final String RED_SINE440 = "red-160x120-10fps-2s-sine440-mono44k.mp4";
-    static final String PATTERN_TONE_FROM_1500MS = "pattern-176x144-25fps-3s-tone1000-from1500ms-stereo48k.mp4";
-    static final String BLUE_NO_AUDIO = "blue-64x48-5fps-1s-noaudio.mp4";
+    public static final String RED_SINE440 = "red-160x120-10fps-2s-sine440-mono44k.mp4";
+    public static final String PATTERN_TONE_FROM_1500MS = "pattern-176x144-25fps-3s-tone1000-from1500ms-stereo48k.mp4";
+    public static final String BLUE_NO_AUDIO = "blue-64x48-5fps-1s-noaudio.mp4";
 
     private Clips() {
     }
 
-    static Path clip(String name) {
+    public static Path clip(String name) {
         try {
             return Path.of(Clips.class.getResource("/clips/" + name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
@@ -24,9 +24,9 @@ final class Clips {
     }
 
     /** Everything a file decodes to, split by kind. */
-    record Decoded(MediaInfo info, List<DecodedFrame> frames, List<PcmChunk> chunks) {
+    public record Decoded(MediaInfo info, List<DecodedFrame> frames, List<PcmChunk> chunks) {
 
-        short[] pcm() {
+        public short[] pcm() {
             int total = chunks.stream().mapToInt(c -> c.samples().length).sum();
             short[] all = new short[total];
             int at = 0;
@@ -38,7 +38,7 @@ final class Clips {
         }
     }
 
-    static Decoded decodeAll(Path file, int chunkSamples) {
+    public static Decoded decodeAll(Path file, int chunkSamples) {
         try (MediaReader reader = MediaReader.open(file, chunkSamples)) {
             List<DecodedFrame> frames = new ArrayList<>();
             List<PcmChunk> chunks = new ArrayList<>();
@@ -54,7 +54,7 @@ final class Clips {
     }
 
     /** Frequency of a pure tone from its zero crossings: a sine crosses zero twice a period. */
-    static double zeroCrossingHz(short[] pcm, int from, int to, int sampleRate) {
+    public static double zeroCrossingHz(short[] pcm, int from, int to, int sampleRate) {
         int crossings = 0;
         for (int i = from + 1; i < to; i++) {
             if ((pcm[i - 1] < 0) != (pcm[i] < 0)) {
@@ -64,7 +64,7 @@ final class Clips {
         return crossings / 2.0 / ((to - from) / (double) sampleRate);
     }
 
-    static double rms(short[] pcm, int from, int to) {
+    public static double rms(short[] pcm, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             sum += (double) pcm[i] * pcm[i];
@@ -73,7 +73,7 @@ final class Clips {
     }
 
     /** Mean of one RGB channel over the whole frame. */
-    static double meanChannel(byte[] rgb, int channel) {
+    public static double meanChannel(byte[] rgb, int channel) {
         long sum = 0;
         for (int i = channel; i < rgb.length; i += 3) {
             sum += rgb[i] & 0xff;
