@@ -1,0 +1,7 @@
+package io.avisstream.avis.tracking;
+
+import io.avisstream.avis.engine.Detection;
+
+/** A detection of the newest frame with the track it was linked to. */
+public record LinkedInstance(long trackId, Detection detection, boolean sounding) {
+}

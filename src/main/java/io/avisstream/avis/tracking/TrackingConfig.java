@@ -1,0 +1,17 @@
+package io.avisstream.avis.tracking;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Identity linking of the live tracker ({@code avis.tracking.*}). */
+@ConfigMapping(prefix = "avis.tracking")
+public interface TrackingConfig {
+
+    /** Lowest cosine similarity of similarity embeddings at which a detection continues an existing track (-1..1). */
+    @WithDefault("0.5")
+    double minSimilarity();
+
+    /** Inferred frames a track may go undetected before it retires (its id is never reused). */
+    @WithDefault("5")
+    int maxAge();
+}

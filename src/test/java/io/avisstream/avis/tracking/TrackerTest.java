@@ -1,0 +1,104 @@
+package io.avisstream.avis.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.avisstream.avis.engine.BinaryMask;
+import io.avisstream.avis.engine.Detection;
+import io.avisstream.avis.engine.FrameDetections;
+
+class TrackerTest {
+    private static final float[] RED = { 1, 0, 0 };
+    private static final float[] GREEN = { 0, 1, 0 };
+    private static final float[] BLUE = { 0, 0, 1 };
+    private static final float[] Q = { 0.5f, 0.25f };
+    private static final float[] A = { 1f };
+
+    private final Tracker tracker = new Tracker(0.5, 2, 3);
+
+    @Test
+    void shouldKeepTrackIdsWhenDetectionsSwapOrder() {
+        // Given two objects in frame 1
+        TrackerState s0 = TrackerState.initial();
+        Tracker.Step first = tracker.step(s0, 1, Q, A, frame(1, det(0, 0.9f, RED), det(1, 0.8f, GREEN)));
+
+        // When frame 2 lists them the other way round (and with swapped scores)
+        Tracker.Step second = tracker.step(first.state(), 2, Q, A, frame(2, det(0, 0.9f, GREEN), det(1, 0.8f, RED)));
+
+        // Then each colour keeps its id
+        assertThat(ids(first)).containsExactly(1L, 2L);
+        assertThat(second.instances()).extracting(i -> i.trackId() + ":" + i.detection().similarity()[0])
+                .containsExactly("2:0.0", "1:1.0");
+        assertThat(second.state().nextTrackId()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldOpenANewTrackWhenSimilarityIsBelowTheMinimum() {
+        // Given a red track
+        Tracker.Step first = tracker.step(TrackerState.initial(), 1, Q, A, frame(1, det(0, 0.9f, RED)));
+
+        // When the only detection is orthogonal (cosine 0 < 0.5)
+        Tracker.Step second = tracker.step(first.state(), 2, Q, A, frame(2, det(0, 0.9f, BLUE)));
+
+        // Then it gets a new id and the red track stays alive, unseen
+        assertThat(ids(second)).containsExactly(2L);
+        assertThat(second.state().tracks()).extracting(Track::id).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shouldRetireTracksUnseenForMoreThanMaxAgeAndNeverReuseIds() {
+        // Given a red track seen in frame 1 only
+        TrackerState s = tracker.step(TrackerState.initial(), 1, Q, A, frame(1, det(0, 0.9f, RED))).state();
+
+        // When 3 empty frames pass (maxAge 2) and red comes back
+        for (long seq = 2; seq <= 4; seq++) {
+            s = tracker.step(s, seq, Q, A, frame(seq)).state();
+        }
+        Tracker.Step back = tracker.step(s, 5, Q, A, frame(5, det(0, 0.9f, RED)));
+
+        // Then the old track retired and red gets a fresh id
+        assertThat(s.tracks()).isEmpty();
+        assertThat(ids(back)).containsExactly(2L);
+    }
+
+    @Test
+    void shouldKeepOnlyTheLastWindowMinusOneFrames() {
+        TrackerState s = TrackerState.initial();
+        for (long seq = 1; seq <= 5; seq++) {
+            s = tracker.step(s, seq, new float[] { seq }, A, frame(seq)).state();
+        }
+        assertThat(s.history()).extracting(PastFrame::seq).containsExactly(4L, 5L);
+        assertThat(s.frameIndex()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldMarkOnlyTheMostProbableCountOfDetectionsAsSounding() {
+        // Given P(N=0)=0.1, P(N=1)=0.7, P(N>=2)=0.2 and two detections
+        FrameDetections out = new FrameDetections("s", 1, List.of(det(0, 0.6f, RED), det(1, 0.9f, GREEN)),
+                new float[] { 0.1f, 0.7f, 0.2f });
+
+        // When
+        Tracker.Step step = tracker.step(TrackerState.initial(), 1, Q, A, out);
+
+        // Then only the best-scoring detection is sounding
+        assertThat(step.instances()).extracting(LinkedInstance::sounding).containsExactly(true, false);
+        assertThat(step.instances().get(0).detection().score()).isEqualTo(0.9f);
+        assertThat(Tracker.soundingCount(new float[] { 0.1f, 0.2f, 0.7f }, 5)).isEqualTo(5);
+        assertThat(Tracker.soundingCount(null, 3)).isEqualTo(3);
+    }
+
+    private static List<Long> ids(Tracker.Step step) {
+        return step.instances().stream().map(LinkedInstance::trackId).toList();
+    }
+
+    private static FrameDetections frame(long seq, Detection... detections) {
+        return new FrameDetections("s", seq, List.of(detections), new float[0]);
+    }
+
+    private static Detection det(int query, float score, float[] embedding) {
+        return new Detection(query, 0, score, embedding, new BinaryMask(1, 1, new byte[] { 1 }));
+    }
+}
