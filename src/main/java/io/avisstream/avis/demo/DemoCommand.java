@@ -1,0 +1,209 @@
+package io.avisstream.avis.demo;
+
+import io.avisstream.avis.AvisCommand;
+import io.avisstream.avis.ingest.DecodedFrame;
+import io.avisstream.avis.ingest.JpegEncoder;
+import io.avisstream.avis.ingest.MediaInfo;
+import io.avisstream.avis.ingest.MediaReader;
+import io.avisstream.avis.ingest.MediaSample;
+import io.avisstream.avis.ingest.PcmChunk;
+import io.avisstream.avis.ingest.PcmChunker;
+import io.avisstream.avis.topology.message.AudioChunkMessage;
+import io.avisstream.avis.topology.message.EventMessage;
+import io.avisstream.avis.topology.message.FrameEncoding;
+import io.avisstream.avis.topology.message.FrameMessage;
+import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.topology.message.MessageCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code demo}: plays a clip (the bundled one by default) through the running service in one process and shows
+ * what came out. Sends every frame and audio chunk to the frames/audio topics, waits until every frame has its
+ * masks record, then writes {@code masks.jsonl}, {@code events.jsonl} and an annotated {@code annotated.mp4}
+ * (masks in track colours, labels, sounding objects highlighted, the audio muxed back) and prints a summary.
+ *
+ * <p>The broker and the topology are the service's own (the {@code serve} path): this command only produces and
+ * consumes through {@link DemoTransport}. Exit code 0 when every frame got its masks record, 3 on timeout.
+ */
+@ApplicationScoped
+public class DemoCommand implements AvisCommand {
+
+    private static final Logger LOG = Logger.getLogger(DemoCommand.class);
+    static final String BUNDLED_CLIP = "demo/avis-demo.mp4";
+    static final int EXIT_TIMED_OUT = 3;
+    static final int EXIT_USAGE = 64;
+
+    @Inject
+    DemoConfig config;
+
+    @Inject
+    DemoTransport transport;
+
+    /** Where the summary goes; a field so tests can capture it. */
+    PrintStream console = System.out;
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String description() {
+        return "play the bundled clip (or --input FILE.mp4) through the service; writes masks, events, annotated mp4";
+    }
+
+    @Override
+    public int run(String... args) throws Exception {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(config, args);
+        } catch (IllegalArgumentException e) {
+            console.println("demo: " + e.getMessage());
+            console.println(DemoOptions.USAGE);
+            return EXIT_USAGE;
+        }
+        Path input = options.input().orElse(null);
+        Path extracted = null;
+        if (input == null) {
+            extracted = extractBundledClip();
+            input = extracted;
+        }
+        try {
+            DemoReport report = play(options, input, options.input().isEmpty());
+            report.print(console);
+            return report.results().timedOut() ? EXIT_TIMED_OUT : 0;
+        } finally {
+            if (extracted != null) {
+                Files.deleteIfExists(extracted);
+            }
+        }
+    }
+
+    DemoReport play(DemoOptions options, Path input, boolean bundled) throws IOException {
+        long t0 = System.nanoTime();
+        int chunkSamples = PcmChunker.samplesFor(config.audioChunk().toMillis());
+        JpegEncoder jpeg = options.jpeg() ? new JpegEncoder(config.jpegQuality()) : null;
+        long frames = 0;
+        long chunks = 0;
+        MediaInfo info;
+        DemoTransport.Results results;
+        String broker;
+        long tSent;
+        try (DemoTransport.Session session = transport.open(options.streamId(), config.topicsTimeout());
+                MediaReader reader = MediaReader.open(input, chunkSamples)) {
+            info = reader.info();
+            broker = session.describe();
+            LOG.infof("demo start stream=%s input=%s %dx%d fps=%.3f audio=%s realtime=%s encoding=%s",
+                    options.streamId(), input, info.width(), info.height(), info.frameRate(), info.hasAudio(),
+                    options.realtime(), jpeg == null ? "rgb24" : "jpeg");
+            long playStart = System.nanoTime();
+            for (Optional<MediaSample> next = reader.next(); next.isPresent(); next = reader.next()) {
+                MediaSample sample = next.get();
+                if (options.realtime()) {
+                    pace(playStart, sample.ptsMicros());
+                }
+                if (sample instanceof DecodedFrame frame) {
+                    session.send(toMessage(options.streamId(), frame, jpeg));
+                    frames++;
+                } else if (sample instanceof PcmChunk chunk) {
+                    session.send(AudioChunkMessage.of(options.streamId(), chunk.startMicros(), chunk.samples()));
+                    chunks++;
+                }
+            }
+            session.flush();
+            tSent = System.nanoTime();
+            LOG.infof("demo sent stream=%s frames=%d audio_chunks=%d in %d ms; waiting for masks", options.streamId(),
+                    frames, chunks, (tSent - t0) / 1_000_000);
+            long expected = frames;
+            results = session.await(frames, options.timeout(), config.settle(),
+                    (done, total) -> LOG.infof("demo waiting stream=%s masks=%d/%d", options.streamId(), done, total));
+            if (results.timedOut()) {
+                LOG.warnf("demo timed out after %s: %d of %d frames have masks", options.timeout(),
+                        results.masks().size(), expected);
+            }
+        }
+        long tReceived = System.nanoTime();
+        Files.createDirectories(options.outDir());
+        Path masksFile = options.outDir().resolve("masks.jsonl");
+        Path eventsFile = options.outDir().resolve("events.jsonl");
+        writeJsonLines(masksFile, results.masks(), MessageCodec.MASKS);
+        writeJsonLines(eventsFile, results.events(), MessageCodec.EVENTS);
+        Map<Long, FrameOverlay> overlays = new HashMap<>();
+        for (MasksMessage masks : results.masks()) {
+            overlays.put(masks.seq(), MasksOverlays.of(masks));
+        }
+        AnnotatedVideoRenderer.Result rendered = new AnnotatedVideoRenderer().render(input,
+                options.outDir().resolve("annotated.mp4"), seq -> Optional.ofNullable(overlays.get(seq)));
+        long tDone = System.nanoTime();
+        return new DemoReport(bundled ? "bundled " + BUNDLED_CLIP : input.toString(), info, broker, frames, chunks,
+                results, masksFile, eventsFile, rendered, new DemoReport.Timings(tSent - t0, tReceived - tSent,
+                        tDone - tReceived, tDone - t0));
+    }
+
+    static FrameMessage toMessage(String streamId, DecodedFrame frame, JpegEncoder jpeg) {
+        var image = frame.frame();
+        return jpeg == null
+                ? new FrameMessage(streamId, frame.seq(), frame.ptsMicros(), image.width(), image.height(),
+                        FrameEncoding.RGB24, image.rgb())
+                : new FrameMessage(streamId, frame.seq(), frame.ptsMicros(), image.width(), image.height(),
+                        FrameEncoding.JPEG, jpeg.encode(image));
+    }
+
+    private static void pace(long playStartNanos, long ptsMicros) {
+        long due = playStartNanos + ptsMicros * 1000;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pacing", e);
+            }
+        }
+    }
+
+    static <T> void writeJsonLines(Path file, List<T> messages, MessageCodec<T> codec) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (T message : messages) {
+                out.write(codec.encode(message));
+                out.write('\n');
+            }
+        }
+    }
+
+    /** FFmpeg reads files, not class-path streams: copy the bundled clip out for the run. */
+    static Path extractBundledClip() throws IOException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : DemoCommand.class.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(BUNDLED_CLIP)) {
+            if (in == null) {
+                throw new IllegalStateException(BUNDLED_CLIP + " is missing from the class path");
+            }
+            Path file = Files.createTempFile("avis-demo-", ".mp4");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        }
+    }
+
+    /** Event counts by wire type, for the summary. */
+    static Map<String, Long> countByType(List<EventMessage> events) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (EventMessage event : events) {
+            counts.merge(event.type().wire(), 1L, Long::sum);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,42 @@
+package io.avisstream.avis.demo;
+
+import io.avisstream.avis.engine.AudioCoverage;
+import io.avisstream.avis.engine.BinaryMask;
+import io.avisstream.avis.engine.CocoRle;
+import io.avisstream.avis.topology.message.InstanceMessage;
+import io.avisstream.avis.topology.message.MasksMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns masks records into what the annotator draws: RLE decoded at the frame size, plus a header note. */
+final class MasksOverlays {
+
+    private MasksOverlays() {
+    }
+
+    static FrameOverlay of(MasksMessage masks) {
+        List<InstanceOverlay> instances = new ArrayList<>(masks.instances().size());
+        for (InstanceMessage instance : masks.instances()) {
+            BinaryMask mask = decodeMask(masks, instance);
+            List<Integer> box = instance.bbox();
+            instances.add(new InstanceOverlay(instance.trackId(), instance.className(), instance.score(),
+                    instance.sounding(), box.get(0), box.get(1), box.get(2), box.get(3), mask));
+        }
+        return new FrameOverlay(instances, note(masks));
+    }
+
+    /** The mask when its size matches the frame; a mismatched one is drawn as a box only rather than failing. */
+    private static BinaryMask decodeMask(MasksMessage masks, InstanceMessage instance) {
+        if (instance.mask().width() != masks.width() || instance.mask().height() != masks.height()) {
+            return null;
+        }
+        return CocoRle.decode(instance.mask().counts(), masks.height(), masks.width());
+    }
+
+    static String note(MasksMessage masks) {
+        String source = masks.inferred() ? "INFERRED" : "FROM " + masks.sourceSeq();
+        return masks.coverage() == AudioCoverage.COMPLETE ? source
+                : source + "  AUDIO " + masks.coverage().name().toUpperCase(Locale.ROOT);
+    }
+}
