@@ -1,0 +1,269 @@
+package io.avisstream.avis.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+import io.avisstream.avis.engine.AudioCoverage;
+import io.avisstream.avis.engine.AudioWindow;
+import io.avisstream.avis.topology.JoinStateCodec.PendingFrame;
+import io.avisstream.avis.topology.JoinStateCodec.StreamClock;
+import io.avisstream.avis.topology.message.AudioChunkMessage;
+import io.avisstream.avis.topology.message.DlqReason;
+import io.avisstream.avis.topology.message.Messages;
+
+/**
+ * The audio-video join. Each frame at pts t gets the PCM of [t, t + {@link AudioWindow#SAMPLES} samples) (the
+ * alignment the model was trained with). Exactly one joined record per accepted frame, in per-stream seq order:
+ *
+ * <ul>
+ * <li>the oldest buffered frame of a stream is emitted as soon as its window is covered ({@code COMPLETE}), or
+ * when the stream's time (its newest frame pts) passes t + window + grace, or when the stream has been idle for
+ * {@code idle-flush} of wall-clock time, or when more than {@code max-pending-frames} are buffered; then with
+ * {@code PARTIAL} (gaps zero-filled) or {@code MISSING} audio;</li>
+ * <li>frames behind an emitted frame, older than stream time - grace, duplicated, or whose pts does not increase
+ * with seq go to the dead-letter topic; so do audio chunks that end before every frame that could still use
+ * them.</li>
+ * </ul>
+ *
+ * State is per stream in three changelogged key-value stores: buffered frames (key: stream + seq), audio chunks
+ * (key: stream + start micros) and the stream clock. Key-value rather than window stores because window-store
+ * retention follows one task-wide stream time, while every stream here has its own pts clock; retention is
+ * explicit instead: emitted frames are deleted, audio is pruned behind min(oldest buffered frame, stream time -
+ * grace) and behind newest audio - audio-retention.
+ */
+final class AvJoinProcessor implements Processor<String, Object, Object, Object> {
+    static final String STAGE = "av-join";
+    private static final Logger LOG = Logger.getLogger(AvJoinProcessor.class);
+    static final long WINDOW_MICROS = Messages.samplesToMicros(AudioWindow.SAMPLES);
+
+    private final TopologySettings settings;
+    private final long graceMicros;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<Bytes, byte[]> frames;
+    private KeyValueStore<Bytes, byte[]> audio;
+    private KeyValueStore<String, byte[]> clocks;
+
+    AvJoinProcessor(TopologySettings settings) {
+        this.settings = settings;
+        this.graceMicros = settings.grace().toNanos() / 1000;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.frames = context.getStateStore(AvisTopology.JOIN_FRAMES_STORE);
+        this.audio = context.getStateStore(AvisTopology.JOIN_AUDIO_STORE);
+        this.clocks = context.getStateStore(AvisTopology.JOIN_CLOCK_STORE);
+        long every = Math.max(100, Math.min(1000, settings.idleFlush().toMillis() / 4));
+        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        long now = context.currentSystemTimeMs();
+        String stream = record.key();
+        StreamClock clock = loadClock(stream, now).withActivity(now);
+        if (record.value() instanceof DecodedFrame frame) {
+            clock = onFrame(record, stream, clock, frame);
+        } else if (record.value() instanceof DecodedAudio chunk) {
+            clock = onAudio(record, stream, clock, chunk);
+        } else {
+            throw new IllegalStateException("unexpected join input " + record.value());
+        }
+        clocks.put(stream, JoinStateCodec.encodeClock(clock));
+    }
+
+    private StreamClock onFrame(Record<String, Object> record, String stream, StreamClock clock, DecodedFrame in) {
+        long seq = in.frame().seq();
+        long pts = in.frame().ptsMicros();
+        String problem = null;
+        DlqReason reason = null;
+        if (seq <= clock.lastEmittedSeq()) {
+            reason = seq == clock.lastEmittedSeq() ? DlqReason.DUPLICATE_FRAME : DlqReason.LATE_FRAME;
+            problem = "seq " + seq + " is not after the last emitted seq " + clock.lastEmittedSeq();
+        } else if (frames.get(StoreKeys.key(stream, seq)) != null) {
+            reason = DlqReason.DUPLICATE_FRAME;
+            problem = "seq " + seq + " is already buffered";
+        } else if (pts <= clock.lastEmittedPts()) {
+            reason = DlqReason.NON_MONOTONIC_PTS;
+            problem = "pts " + pts + " is not after the last emitted pts " + clock.lastEmittedPts();
+        } else if (clock.streamTime() != Long.MIN_VALUE && pts + graceMicros < clock.streamTime()) {
+            reason = DlqReason.LATE_FRAME;
+            problem = "pts " + pts + " is older than stream time " + clock.streamTime() + " - grace " + graceMicros;
+        } else {
+            problem = neighbourProblem(stream, seq, pts);
+            reason = problem == null ? null : DlqReason.NON_MONOTONIC_PTS;
+        }
+        if (reason != null) {
+            DeadLetterRouting.reject(context, record, in.rawKey(), in.rawValue(), reason, problem, STAGE, null);
+            return clock;
+        }
+        frames.put(StoreKeys.key(stream, seq), JoinStateCodec.encodeFrame(in.frame(), record.timestamp()));
+        return drain(stream, clock.withFrame(pts), false);
+    }
+
+    /** A buffered neighbour whose pts contradicts the seq order, or null. */
+    private String neighbourProblem(String stream, long seq, long pts) {
+        try (KeyValueIterator<Bytes, byte[]> before = frames.reverseRange(StoreKeys.first(stream),
+                StoreKeys.key(stream, seq - 1))) {
+            if (before.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = before.next();
+                if (JoinStateCodec.framePts(kv.value) >= pts) {
+                    return "pts " + pts + " is not after buffered seq " + StoreKeys.n(kv.key);
+                }
+            }
+        }
+        try (KeyValueIterator<Bytes, byte[]> after = frames.range(StoreKeys.key(stream, seq + 1), StoreKeys.last(stream))) {
+            if (after.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = after.next();
+                if (JoinStateCodec.framePts(kv.value) <= pts) {
+                    return "pts " + pts + " is not before buffered seq " + StoreKeys.n(kv.key);
+                }
+            }
+        }
+        return null;
+    }
+
+    private StreamClock onAudio(Record<String, Object> record, String stream, StreamClock clock, DecodedAudio in) {
+        AudioChunkMessage chunk = in.chunk();
+        long end = chunk.endMicros();
+        long horizon = clock.streamTime() == Long.MIN_VALUE ? Long.MIN_VALUE : clock.streamTime() - graceMicros;
+        long oldestPending = oldestPendingPts(stream);
+        if (end <= horizon && end <= oldestPending) {
+            DeadLetterRouting.reject(context, record, in.rawKey(), in.rawValue(), DlqReason.LATE_AUDIO, "audio ["
+                    + chunk.startMicros() + ", " + end + ") ends before stream time " + clock.streamTime()
+                    + " - grace and before every buffered frame", STAGE, null);
+            return clock;
+        }
+        audio.put(StoreKeys.key(stream, chunk.startMicros()), JoinStateCodec.encodeAudio(chunk.startMicros(), chunk.data()));
+        return drain(stream, clock.withAudio(end), false);
+    }
+
+    /** Emits the stream's buffered frames from the oldest while they are ready; then prunes audio. */
+    private StreamClock drain(String stream, StreamClock clock, boolean flush) {
+        while (true) {
+            KeyValue<Bytes, byte[]> head;
+            try (KeyValueIterator<Bytes, byte[]> it = frames.range(StoreKeys.first(stream), StoreKeys.last(stream))) {
+                head = it.hasNext() ? it.next() : null;
+            }
+            if (head == null) {
+                break;
+            }
+            long pts = JoinStateCodec.framePts(head.value);
+            Window window = assemble(stream, pts);
+            boolean expired = clock.streamTime() != Long.MIN_VALUE
+                    && clock.streamTime() >= pts + WINDOW_MICROS + graceMicros;
+            boolean overfull = clock.pendingFrames() > settings.maxPendingFrames();
+            if (!(window.coverage == AudioCoverage.COMPLETE || expired || flush || overfull)) {
+                break;
+            }
+            PendingFrame pending = JoinStateCodec.decodeFrame(stream, head.value);
+            frames.delete(head.key);
+            clock = clock.emitted(pending.frame().seq(), pts);
+            LOG.tracef("joined stream=%s seq=%d pts=%d audio=%s", stream, pending.frame().seq(), pts, window.coverage);
+            context.forward(new Record<Object, Object>(stream,
+                    new JoinedFrame(pending.frame(), new AudioWindow(window.pcm, window.coverage)),
+                    pending.recordTimestamp()), AvisTopology.INFER);
+        }
+        pruneAudio(stream, clock);
+        return clock;
+    }
+
+    private record Window(short[] pcm, AudioCoverage coverage) {
+    }
+
+    private Window assemble(String stream, long pts) {
+        short[] pcm = new short[AudioWindow.SAMPLES];
+        boolean[] filled = new boolean[AudioWindow.SAMPLES];
+        int covered = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = audio.range(StoreKeys.first(stream),
+                StoreKeys.key(stream, pts + WINDOW_MICROS - 1))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                long start = StoreKeys.n(kv.key);
+                byte[] bytes = JoinStateCodec.audioPcm(kv.value);
+                int samples = bytes.length / 2;
+                if (start + Messages.samplesToMicros(samples) <= pts) {
+                    continue;
+                }
+                long offset = Messages.microsToSamples(start - pts);
+                int from = (int) Math.max(0, -offset);
+                int to = (int) Math.min(samples, AudioWindow.SAMPLES - offset);
+                for (int j = from; j < to; j++) {
+                    int k = (int) (offset + j);
+                    pcm[k] = (short) ((bytes[2 * j] & 0xff) | (bytes[2 * j + 1] << 8));
+                    if (!filled[k]) {
+                        filled[k] = true;
+                        covered++;
+                    }
+                }
+            }
+        }
+        AudioCoverage coverage = covered == AudioWindow.SAMPLES ? AudioCoverage.COMPLETE
+                : covered == 0 ? AudioCoverage.MISSING : AudioCoverage.PARTIAL;
+        return new Window(pcm, coverage);
+    }
+
+    private void pruneAudio(String stream, StreamClock clock) {
+        long horizon = clock.streamTime() == Long.MIN_VALUE ? Long.MIN_VALUE
+                : Math.min(oldestPendingPts(stream), clock.streamTime() - graceMicros);
+        long retention = settings.audioRetention().toNanos() / 1000;
+        if (clock.audioTime() != Long.MIN_VALUE) {
+            horizon = Math.max(horizon, clock.audioTime() - retention);
+        }
+        if (horizon == Long.MIN_VALUE) {
+            return;
+        }
+        List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = audio.range(StoreKeys.first(stream), StoreKeys.key(stream, horizon))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                long end = StoreKeys.n(kv.key) + Messages.samplesToMicros(JoinStateCodec.audioPcm(kv.value).length / 2);
+                if (end <= horizon) {
+                    expired.add(kv.key);
+                }
+            }
+        }
+        expired.forEach(audio::delete);
+    }
+
+    private long oldestPendingPts(String stream) {
+        try (KeyValueIterator<Bytes, byte[]> it = frames.range(StoreKeys.first(stream), StoreKeys.last(stream))) {
+            return it.hasNext() ? JoinStateCodec.framePts(it.next().value) : Long.MAX_VALUE;
+        }
+    }
+
+    private StreamClock loadClock(String stream, long now) {
+        byte[] bytes = clocks.get(stream);
+        return bytes == null ? StreamClock.initial(now) : JoinStateCodec.decodeClock(bytes);
+    }
+
+    /** Wall-clock punctuation: a stream without records for idle-flush gets its buffered frames emitted. */
+    private void flushIdleStreams(long now) {
+        List<KeyValue<String, StreamClock>> idle = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = clocks.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                StreamClock clock = JoinStateCodec.decodeClock(kv.value);
+                if (clock.pendingFrames() > 0 && now - clock.lastActivityWallMs() >= settings.idleFlush().toMillis()) {
+                    idle.add(KeyValue.pair(kv.key, clock));
+                }
+            }
+        }
+        for (KeyValue<String, StreamClock> kv : idle) {
+            LOG.debugf("idle flush stream=%s pending=%d", kv.key, kv.value.pendingFrames());
+            clocks.put(kv.key, JoinStateCodec.encodeClock(drain(kv.key, kv.value, true)));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.avisstream.avis.topology;
+
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import io.avisstream.avis.engine.Engine;
+
+/**
+ * The avis-stream topology (Processor API, one sub-topology, every node and store named):
+ *
+ * <pre>
+ * avis-frames-source ─ avis-frames-decode ─┐                                   ┌─ avis-masks-sink
+ *                                          ├─ avis-av-join ─ avis-infer-track ─┤
+ * avis-audio-source ── avis-audio-decode ──┘        │                          └─ avis-events ─ avis-events-sink
+ *            (decode and join also feed avis-dlq-sink)
+ * </pre>
+ *
+ * Frames and audio are keyed by stream id and co-partitioned, so one task owns a stream, its join buffers, its
+ * tracker state and its event state. All stores are persistent and changelogged.
+ */
+public final class AvisTopology {
+    public static final String FRAMES_SOURCE = "avis-frames-source";
+    public static final String AUDIO_SOURCE = "avis-audio-source";
+    public static final String FRAMES_DECODE = "avis-frames-decode";
+    public static final String AUDIO_DECODE = "avis-audio-decode";
+    public static final String JOIN = "avis-av-join";
+    public static final String INFER = "avis-infer-track";
+    public static final String EVENTS = "avis-events";
+    public static final String MASKS_SINK = "avis-masks-sink";
+    public static final String EVENTS_SINK = "avis-events-sink";
+    public static final String DLQ_SINK = "avis-dlq-sink";
+
+    public static final String JOIN_FRAMES_STORE = "avis-av-frames-store";
+    public static final String JOIN_AUDIO_STORE = "avis-av-audio-store";
+    public static final String JOIN_CLOCK_STORE = "avis-av-clock-store";
+    public static final String TRACKER_STORE = "avis-tracker-store";
+    public static final String LAST_MASKS_STORE = "avis-last-masks-store";
+    public static final String EVENTS_STORE = "avis-events-store";
+
+    private AvisTopology() {
+    }
+
+    public static Topology build(Engine engine, TopologySettings settings, TopicContract contract) {
+        String frames = contract.frames().name();
+        String audio = contract.audio().name();
+        // Buffered frames are as large as frames: their changelog must accept what the frames topic accepts.
+        Map<String, String> largeChangelog = Map.of("max.message.bytes",
+                Integer.toString(Math.max(contract.frames().maxMessageBytes(), contract.dlq().maxMessageBytes())));
+
+        Topology topology = new Topology();
+        topology.addSource(FRAMES_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), frames);
+        topology.addSource(AUDIO_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), audio);
+        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings), FRAMES_SOURCE);
+        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings), AUDIO_SOURCE);
+        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings), FRAMES_DECODE, AUDIO_DECODE);
+        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings), JOIN);
+        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings), INFER);
+
+        topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
+        topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, Map.of()), JOIN);
+        topology.addStateStore(stringStore(JOIN_CLOCK_STORE), JOIN);
+        topology.addStateStore(stringStore(TRACKER_STORE), INFER);
+        topology.addStateStore(stringStore(LAST_MASKS_STORE), INFER);
+        topology.addStateStore(stringStore(EVENTS_STORE), EVENTS);
+
+        topology.addSink(MASKS_SINK, contract.masks().name(), Serdes.String().serializer(),
+                Topics.MASKS.valueSerde().serializer(), INFER);
+        topology.addSink(EVENTS_SINK, contract.events().name(), Serdes.String().serializer(),
+                Topics.EVENTS.valueSerde().serializer(), EVENTS);
+        topology.addSink(DLQ_SINK, contract.dlq().name(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer(), FRAMES_DECODE, AUDIO_DECODE, JOIN);
+        return topology;
+    }
+
+    private static StoreBuilder<?> bytesStore(String name, Map<String, String> changelogConfig) {
+        KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingEnabled(changelogConfig);
+    }
+
+    private static StoreBuilder<?> stringStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of());
+    }
+
+}

@@ -1,0 +1,136 @@
+package io.avisstream.avis.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+import io.avisstream.avis.engine.CocoRle;
+import io.avisstream.avis.engine.Detection;
+import io.avisstream.avis.engine.Engine;
+import io.avisstream.avis.engine.FrameDetections;
+import io.avisstream.avis.engine.FrameFeatures;
+import io.avisstream.avis.engine.FrameRequest;
+import io.avisstream.avis.engine.WindowRequest;
+import io.avisstream.avis.topology.message.FrameMessage;
+import io.avisstream.avis.topology.message.InstanceMessage;
+import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.topology.message.RleMask;
+import io.avisstream.avis.tracking.LinkedInstance;
+import io.avisstream.avis.tracking.PastFrame;
+import io.avisstream.avis.tracking.Tracker;
+import io.avisstream.avis.tracking.TrackerState;
+import io.avisstream.avis.tracking.TrackerStateCodec;
+
+/**
+ * Inference + tracker step. Sampled frames (see {@code avis.inference.fps}) run the engine (per-frame stage,
+ * then the video stage over the stream's last W frames from the tracker store) and the tracker; every other
+ * frame gets the last inferred frame's instances with {@code inferred=false}. The first frame of a stream is
+ * always sampled, so every frame has a source. The engine runs synchronously: a commit never covers a frame
+ * whose inference has not finished.
+ */
+final class InferenceProcessor implements Processor<String, Object, Object, Object> {
+    private static final Logger LOG = Logger.getLogger(InferenceProcessor.class);
+
+    private final Engine engine;
+    private final TopologySettings settings;
+    private final Tracker tracker;
+    private final String engineName;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, byte[]> trackerStore;
+    private KeyValueStore<String, byte[]> lastMasksStore;
+
+    InferenceProcessor(Engine engine, TopologySettings settings) {
+        this.engine = engine;
+        this.settings = settings;
+        this.engineName = engine.info().name();
+        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge(), engine.info().windowFrames());
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.trackerStore = context.getStateStore(AvisTopology.TRACKER_STORE);
+        this.lastMasksStore = context.getStateStore(AvisTopology.LAST_MASKS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        JoinedFrame joined = (JoinedFrame) record.value();
+        String stream = record.key();
+        FrameMessage frame = joined.frame();
+        TrackerState state = TrackerStateCodec.decode(trackerStore.get(stream));
+        long anchor = state.anchorPts() < 0 ? frame.ptsMicros() : state.anchorPts();
+        long slot = slot(anchor, frame.ptsMicros());
+        MasksMessage masks;
+        if (slot > state.lastSampledSlot()) {
+            masks = infer(stream, frame, joined, state.withSampling(anchor, slot));
+            lastMasksStore.put(stream, MessageCodec.MASKS.encode(masks));
+        } else {
+            masks = copyLast(stream, frame, joined);
+        }
+        context.forward(record.withValue((Object) masks), AvisTopology.MASKS_SINK);
+        context.forward(record.withValue((Object) masks), AvisTopology.EVENTS);
+    }
+
+    /** Index of the pts grid slot (one per 1/fps, anchored at the first frame, 0.5 ms jitter tolerated). */
+    private long slot(long anchor, long pts) {
+        long period = settings.samplingPeriodMicros();
+        if (period == 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.floorDiv(pts - anchor + 500, period);
+    }
+
+    private MasksMessage infer(String stream, FrameMessage frame, JoinedFrame joined, TrackerState state) {
+        FrameRequest request = new FrameRequest(stream, frame.seq(), frame.ptsMicros(), FrameImages.decode(frame),
+                joined.audio());
+        FrameFeatures features = engine.encodeFrames(List.of(request)).get(0);
+        List<float[]> pastQueries = new ArrayList<>();
+        List<float[]> pastAudio = new ArrayList<>();
+        for (PastFrame past : state.history()) {
+            pastQueries.add(past.frameQueries());
+            pastAudio.add(past.audioFeatures());
+        }
+        FrameDetections detections = engine
+                .decodeWindows(List.of(new WindowRequest(stream, frame.seq(), pastQueries, pastAudio, features))).get(0);
+        Tracker.Step step = tracker.step(state, frame.seq(), features.frameQueries(), features.audioFeatures(),
+                detections);
+        // Only slot == Long.MAX_VALUE (every frame inferred) must not be stored as the last sampled slot forever.
+        TrackerState next = settings.samplingPeriodMicros() == 0 ? step.state().withSampling(state.anchorPts(), -1)
+                : step.state();
+        trackerStore.put(stream, TrackerStateCodec.encode(next));
+        List<InstanceMessage> instances = new ArrayList<>(step.instances().size());
+        for (LinkedInstance linked : step.instances()) {
+            instances.add(toMessage(linked));
+        }
+        LOG.debugf("inferred stream=%s seq=%d detections=%d audio=%s", stream, frame.seq(), instances.size(),
+                joined.audio().coverage());
+        return new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
+                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances);
+    }
+
+    private MasksMessage copyLast(String stream, FrameMessage frame, JoinedFrame joined) {
+        byte[] last = lastMasksStore.get(stream);
+        MasksMessage source = last == null ? null : MessageCodec.MASKS.decode(last);
+        boolean usable = source != null && source.width() == frame.width() && source.height() == frame.height()
+                && source.seq() < frame.seq();
+        return new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
+                MasksMessage.wire(joined.audio().coverage()), false, usable ? source.seq() : frame.seq(), engineName,
+                usable ? source.instances() : List.of());
+    }
+
+    private static InstanceMessage toMessage(LinkedInstance linked) {
+        Detection d = linked.detection();
+        int[] box = CocoRle.bbox(d.mask());
+        float score = Math.max(0f, Math.min(1f, d.score()));
+        return new InstanceMessage(linked.trackId(), d.classId(), AvisClasses.name(d.classId()), score,
+                linked.sounding(), List.of(box[0], box[1], box[2], box[3]),
+                RleMask.of(d.mask().height(), d.mask().width(), CocoRle.encode(d.mask())));
+    }
+}

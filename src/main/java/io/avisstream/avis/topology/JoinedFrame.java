@@ -1,0 +1,8 @@
+package io.avisstream.avis.topology;
+
+import io.avisstream.avis.engine.AudioWindow;
+import io.avisstream.avis.topology.message.FrameMessage;
+
+/** Output of the audio-video join: one per accepted frame, in per-stream seq order. */
+record JoinedFrame(FrameMessage frame, AudioWindow audio) {
+}
