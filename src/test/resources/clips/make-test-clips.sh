@@ -26,4 +26,16 @@ ffmpeg "${in[@]}" \
   -c:v libx264 -preset veryfast -pix_fmt yuv420p -threads 1 "${exact[@]}" \
   blue-64x48-5fps-1s-noaudio.mp4
 
+# 5 s, 96x64 @ 10 fps, LOSSLESS RGB H.264 (libx264rgb -qp 0: every object keeps exactly one colour, which the
+# deterministic test engine of the demo integration test needs): black background, a red square sliding right and
+# a static green square; 44.1 kHz mono AAC, a loud 1 kHz tone from 0.8 s to 2.0 s, silence otherwise.
+ffmpeg "${in[@]}" \
+  -f lavfi -i "color=c=black:s=96x64:r=10:d=5" \
+  -f lavfi -i "color=c=0xff0000:s=16x16:r=10:d=5" \
+  -f lavfi -i "color=c=0x00ff00:s=12x20:r=10:d=5" \
+  -f lavfi -i "aevalsrc=exprs='0.5*sin(2*PI*1000*t)*between(t,0.8,2.0)':s=44100:d=5" \
+  -filter_complex "[0][1]overlay=x='4+12*t':y=8[a];[a][2]overlay=x=70:y=36,format=rgb24[v]" \
+  -map "[v]" -map 3:a -c:v libx264rgb -qp 0 -preset veryfast -threads 1 -c:a aac -b:a 48k "${exact[@]}" \
+  squares-96x64-10fps-5s-lossless-rgb-tone800to2000ms.mp4
+
 ls -l ./*.mp4

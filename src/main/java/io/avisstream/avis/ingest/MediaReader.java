@@ -24,6 +24,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_RGB;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
@@ -31,6 +32,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_uninit;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
 import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
@@ -288,11 +290,14 @@ public final class MediaReader implements AutoCloseable {
             }
             rgbBuffer = new BytePointer((long) width * height * 3);
         }
-        // Use the stream's own matrix and range; swscale would otherwise assume BT.601 limited range.
-        IntPointer coefficients = sws_getCoefficients(colourspace(source.colorspace()));
-        int srcRange = source.color_range() == AVCOL_RANGE_JPEG ? 1 : 0;
-        sws_setColorspaceDetails(sws, coefficients, srcRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16,
-                1 << 16);
+        if ((av_pix_fmt_desc_get(source.format()).flags() & AV_PIX_FMT_FLAG_RGB) == 0) {
+            // YUV: use the stream's own matrix and range; swscale would otherwise assume BT.601 limited range.
+            // (Not for RGB sources: a range setting there would rescale already full-range RGB values.)
+            IntPointer coefficients = sws_getCoefficients(colourspace(source.colorspace()));
+            int srcRange = source.color_range() == AVCOL_RANGE_JPEG ? 1 : 0;
+            sws_setColorspaceDetails(sws, coefficients, srcRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0,
+                    1 << 16, 1 << 16);
+        }
         try (PointerPointer<BytePointer> dst = new PointerPointer<>(rgbBuffer, null, null, null);
                 IntPointer dstStride = new IntPointer(width * 3, 0, 0, 0)) {
             sws_scale(sws, source.data(), source.linesize(), 0, height, dst, dstStride);

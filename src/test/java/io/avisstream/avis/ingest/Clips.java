@@ -11,6 +11,7 @@ public final class Clips {
     public static final String RED_SINE440 = "red-160x120-10fps-2s-sine440-mono44k.mp4";
     public static final String PATTERN_TONE_FROM_1500MS = "pattern-176x144-25fps-3s-tone1000-from1500ms-stereo48k.mp4";
     public static final String BLUE_NO_AUDIO = "blue-64x48-5fps-1s-noaudio.mp4";
+    public static final String LOSSLESS_SQUARES = "squares-96x64-10fps-5s-lossless-rgb-tone800to2000ms.mp4";
 
     private Clips() {
     }

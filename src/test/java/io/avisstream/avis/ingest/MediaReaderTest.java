@@ -108,6 +108,31 @@ class MediaReaderTest {
     }
 
     @Test
+    void shouldDecodeLosslessRgbExactly() {
+        // Given: lossless RGB H.264 (gbrp): black, one pure red and one pure green square
+        Path file = clip(Clips.LOSSLESS_SQUARES);
+
+        // When
+        Clips.Decoded decoded = decodeAll(file, CHUNK);
+
+        // Then: exactly three colours in every frame (lavfi's color source rounds through YUV, so its "red" is
+        // (253,0,0) and its "green" (0,254,0), as `ffmpeg -pix_fmt rgb24` also decodes them), the squares' sizes
+        // in pixels, and the red one moves
+        assertThat(decoded.frames()).hasSize(50);
+        for (DecodedFrame frame : List.of(decoded.frames().get(0), decoded.frames().get(49))) {
+            java.util.Map<Integer, Integer> histogram = new java.util.TreeMap<>();
+            byte[] rgb = frame.frame().rgb();
+            for (int i = 0; i < rgb.length; i += 3) {
+                histogram.merge((rgb[i] & 0xff) << 16 | (rgb[i + 1] & 0xff) << 8 | (rgb[i + 2] & 0xff), 1, Integer::sum);
+            }
+            assertThat(histogram).containsOnlyKeys(0x000000, 0xfd0000, 0x00fe00);
+            assertThat(histogram.get(0xfd0000)).isEqualTo(16 * 16);
+            assertThat(histogram.get(0x00fe00)).isEqualTo(12 * 20);
+        }
+        assertThat(decoded.frames().get(0).frame().rgb()).isNotEqualTo(decoded.frames().get(49).frame().rgb());
+    }
+
+    @Test
     void shouldDecodeVideoOnlyFilesWithoutAudioChunks() {
         // Given: blue, 64x48, 5 fps, no audio stream
         Path file = clip(BLUE_NO_AUDIO);
