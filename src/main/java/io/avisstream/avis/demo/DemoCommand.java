@@ -3,6 +3,7 @@ package io.avisstream.avis.demo;
 import io.avisstream.avis.AvisCommand;
 import io.avisstream.avis.ingest.DecodedFrame;
 import io.avisstream.avis.ingest.JpegEncoder;
+import io.avisstream.avis.ingest.MediaException;
 import io.avisstream.avis.ingest.MediaInfo;
 import io.avisstream.avis.ingest.MediaReader;
 import io.avisstream.avis.ingest.MediaSample;
@@ -45,6 +46,7 @@ public class DemoCommand implements AvisCommand {
     static final String BUNDLED_CLIP = "demo/avis-demo.mp4";
     static final int EXIT_TIMED_OUT = 3;
     static final int EXIT_USAGE = 64;
+    static final int EXIT_BAD_INPUT = 66;
 
     @Inject
     DemoConfig config;
@@ -76,6 +78,10 @@ public class DemoCommand implements AvisCommand {
             return EXIT_USAGE;
         }
         Path input = options.input().orElse(null);
+        if (input != null && !Files.isRegularFile(input)) {
+            console.println("demo: --input " + input + " is not a readable file");
+            return EXIT_BAD_INPUT;
+        }
         Path extracted = null;
         if (input == null) {
             extracted = extractBundledClip();
@@ -85,6 +91,10 @@ public class DemoCommand implements AvisCommand {
             DemoReport report = play(options, input, options.input().isEmpty());
             report.print(console);
             return report.results().timedOut() ? EXIT_TIMED_OUT : 0;
+        } catch (MediaException e) {
+            LOG.errorf("demo cannot use %s: %s", input, e.getMessage());
+            console.println("demo: " + e.getMessage());
+            return EXIT_BAD_INPUT;
         } finally {
             if (extracted != null) {
                 Files.deleteIfExists(extracted);
