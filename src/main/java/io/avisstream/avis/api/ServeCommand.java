@@ -1,0 +1,49 @@
+package io.avisstream.avis.api;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.jboss.logging.Logger;
+
+import io.avisstream.avis.AvisCommand;
+import io.avisstream.avis.topology.AvisStreams;
+import io.quarkus.runtime.Quarkus;
+
+/** {@code serve}: broker (unless configured), topics and topology; runs until stopped (SIGTERM / Ctrl-C). */
+@ApplicationScoped
+public class ServeCommand implements AvisCommand {
+    private static final Logger LOG = Logger.getLogger(ServeCommand.class);
+
+    @Inject
+    AvisStreams streams;
+
+    @Override
+    public String name() {
+        return "serve";
+    }
+
+    @Override
+    public String description() {
+        return "run the streaming service (in-process Kafka broker unless kafka.bootstrap.servers is set)";
+    }
+
+    @Override
+    public int run(String... args) {
+        AtomicInteger exitCode = new AtomicInteger();
+        streams.onStateChange(state -> {
+            if (state == KafkaStreams.State.ERROR) {
+                exitCode.set(1);
+                Quarkus.asyncExit(1);
+            }
+        });
+        String bootstrap = streams.start();
+        LOG.infof("Serving: frames=%s audio=%s -> masks=%s events=%s (bootstrap=%s). Stop with Ctrl-C.",
+                streams.contract().frames().name(), streams.contract().audio().name(),
+                streams.contract().masks().name(), streams.contract().events().name(), bootstrap);
+        Quarkus.waitForExit();
+        return exitCode.get();
+    }
+}
