@@ -112,8 +112,10 @@ public class DemoCommand implements AvisCommand {
         DemoTransport.Results results;
         String broker;
         long tSent;
+        long tOpened;
         try (DemoTransport.Session session = transport.open(options.streamId(), config.topicsTimeout());
                 MediaReader reader = MediaReader.open(input, chunkSamples)) {
+            tOpened = System.nanoTime();
             info = reader.info();
             broker = session.describe();
             LOG.infof("demo start stream=%s input=%s %dx%d fps=%.3f audio=%s realtime=%s encoding=%s",
@@ -136,7 +138,7 @@ public class DemoCommand implements AvisCommand {
             session.flush();
             tSent = System.nanoTime();
             LOG.infof("demo sent stream=%s frames=%d audio_chunks=%d in %d ms; waiting for masks", options.streamId(),
-                    frames, chunks, (tSent - t0) / 1_000_000);
+                    frames, chunks, (tSent - tOpened) / 1_000_000);
             long expected = frames;
             results = session.await(frames, options.timeout(), config.settle(),
                     (done, total) -> LOG.infof("demo waiting stream=%s masks=%d/%d", options.streamId(), done, total));
@@ -159,8 +161,8 @@ public class DemoCommand implements AvisCommand {
                 options.outDir().resolve("annotated.mp4"), seq -> Optional.ofNullable(overlays.get(seq)));
         long tDone = System.nanoTime();
         return new DemoReport(bundled ? "bundled " + BUNDLED_CLIP : input.toString(), info, broker, frames, chunks,
-                results, masksFile, eventsFile, rendered, new DemoReport.Timings(tSent - t0, tReceived - tSent,
-                        tDone - tReceived, tDone - t0));
+                results, masksFile, eventsFile, rendered, new DemoReport.Timings(tOpened - t0, tSent - tOpened,
+                        tReceived - tSent, tDone - tReceived, tDone - t0));
     }
 
     static FrameMessage toMessage(String streamId, DecodedFrame frame, JpegEncoder jpeg) {

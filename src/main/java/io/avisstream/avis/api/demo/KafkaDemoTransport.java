@@ -1,6 +1,7 @@
 package io.avisstream.avis.api.demo;
 
 import io.avisstream.avis.demo.DemoTransport;
+import io.avisstream.avis.topology.AvisStreams;
 import io.avisstream.avis.topology.Topic;
 import io.avisstream.avis.topology.Topics;
 import io.avisstream.avis.topology.message.AudioChunkMessage;
@@ -8,6 +9,7 @@ import io.avisstream.avis.topology.message.EventMessage;
 import io.avisstream.avis.topology.message.FrameMessage;
 import io.avisstream.avis.topology.message.MasksMessage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,11 +33,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * The demo's Kafka glue: one idempotent producer for the frames and audio topics, one {@code read_committed}
+ * The demo's Kafka glue, on the service's own pipeline ({@link AvisStreams}): one idempotent producer for the frames and audio topics, one {@code read_committed}
  * consumer assigned to every partition of the masks and events topics, positioned at their end before the first
  * record is sent. Values go through the topics' own serdes ({@link Topics}), so the demo produces exactly what
  * the service validates.
@@ -45,18 +46,17 @@ public class KafkaDemoTransport implements DemoTransport {
 
     private static final Logger LOG = Logger.getLogger(KafkaDemoTransport.class);
 
-    /** Where to connect: {@code kafka.bootstrap.servers}, as the service resolved it (in-process broker or not). */
-    static String bootstrapServers() {
-        var config = ConfigProvider.getConfig();
-        return config.getOptionalValue("kafka.bootstrap.servers", String.class)
-                .or(() -> config.getOptionalValue("quarkus.kafka-streams.bootstrap-servers", String.class))
-                .orElseThrow(() -> new IllegalStateException(
-                        "no kafka.bootstrap.servers: the service did not start its broker connection"));
-    }
+    @Inject
+    AvisStreams streams;
 
+    /**
+     * Starts the service's pipeline in this process (in-process broker unless {@code kafka.bootstrap.servers} is
+     * set, topics, Kafka Streams; idempotent) and connects to the cluster it uses.
+     */
     @Override
     public Session open(String streamId, Duration topicsTimeout) {
-        return new KafkaSession(bootstrapServers(), streamId, topicsTimeout);
+        String bootstrap = streams.start();
+        return new KafkaSession(bootstrap, streamId, topicsTimeout);
     }
 
     static final class KafkaSession implements Session {
