@@ -1,0 +1,318 @@
+package io.avisstream.avis.engine;
+
+import static io.avisstream.avis.engine.GraphContract.AUDIO;
+import static io.avisstream.avis.engine.GraphContract.AUDIO_FEATURES;
+import static io.avisstream.avis.engine.GraphContract.CLASS_LOGITS;
+import static io.avisstream.avis.engine.GraphContract.COUNT_LOGITS;
+import static io.avisstream.avis.engine.GraphContract.FRAME;
+import static io.avisstream.avis.engine.GraphContract.FRAME_QUERIES;
+import static io.avisstream.avis.engine.GraphContract.IMAGE;
+import static io.avisstream.avis.engine.GraphContract.MASKS;
+import static io.avisstream.avis.engine.GraphContract.MASK_EMBED;
+import static io.avisstream.avis.engine.GraphContract.MASK_FEATURES;
+import static io.avisstream.avis.engine.GraphContract.MASK_LOGITS;
+import static io.avisstream.avis.engine.GraphContract.MEL;
+import static io.avisstream.avis.engine.GraphContract.SIM_EMBED;
+import static io.avisstream.avis.engine.GraphContract.VIDEO;
+
+import io.avisstream.avis.audio.LogMelFrontEnd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The ACVIS pipeline over the four contract graphs, on any {@link GraphBackend}: pre-processing (log-mel, PIL-exact
+ * resize), the graphs, and post-processing (candidates, mask scores, masks at the original size, count decoding).
+ * Callers deal in frames, PCM and detections; tensors never leave this class.
+ *
+ * <p>Thread-safe: the sessions are, and every call works on its own arrays.
+ */
+public final class AcvisEngine implements Engine {
+
+    private static final Logger LOG = Logger.getLogger(AcvisEngine.class);
+
+    private final Map<String, GraphSession> sessions;
+    private final GraphBackend backend;
+    private final EngineInfo info;
+    private final int countLogits;
+    private final int simDim;
+    private final FrameResizer resizer = FrameResizer.official();
+    private final LogMelFrontEnd logMel = new LogMelFrontEnd();
+    private final MaskDecoder maskDecoder;
+    private volatile boolean closed;
+
+    private AcvisEngine(Map<String, GraphSession> sessions, GraphBackend backend, EngineInfo info, int countLogits,
+            int simDim, MaskDecoder maskDecoder) {
+        this.sessions = sessions;
+        this.backend = backend;
+        this.info = info;
+        this.countLogits = countLogits;
+        this.simDim = simDim;
+        this.maskDecoder = maskDecoder;
+    }
+
+    /**
+     * Loads the four graphs of {@code settings.modelDir()} on {@code backend}, reads the model's dimensions with a
+     * tiny probe call, and (when configured) warms every graph up at 640x360.
+     */
+    static AcvisEngine open(EngineSettings settings, GraphBackend backend, ShapeProfiles profiles) {
+        Path dir = settings.modelDir();
+        Map<String, GraphSession> sessions = new LinkedHashMap<>();
+        try {
+            StringBuilder hashes = new StringBuilder();
+            for (String graph : GraphContract.GRAPHS) {
+                Path file = dir.resolve(graph + ".onnx");
+                if (!Files.isRegularFile(file)) {
+                    throw new EngineException("model directory " + dir.toAbsolutePath() + " has no " + graph
+                            + ".onnx (avis.engine.model-dir; export one with engines/acvis/export.py)");
+                }
+                hashes.append(TensorRtPlanCache.sha256Hex(file));
+                sessions.put(graph, backend.open(graph, file, GraphContract.inputs(graph), GraphContract.outputs(graph),
+                        profiles.of(graph)));
+            }
+            String modelId = TensorRtPlanCache.sha256Hex(hashes.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .substring(0, 12);
+            Dimensions dims = Dimensions.probe(sessions);
+            EngineInfo info = new EngineInfo(settings.kind().id(), backend.executionProvider(), modelId, dims.queries,
+                    dims.hidden, dims.audio, dims.classes, settings.windowFrames());
+            AcvisEngine engine = new AcvisEngine(Map.copyOf(sessions), backend, info, dims.countLogits, dims.sim,
+                    new MaskDecoder(settings.topK(), settings.scoreThreshold()));
+            if (settings.warmUp()) {
+                engine.warmUp();
+            }
+            return engine;
+        } catch (RuntimeException e) {
+            sessions.values().forEach(GraphSession::close);
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** Model dimensions read from the graphs' own outputs on a minimal input. */
+    private record Dimensions(int audio, int queries, int hidden, int countLogits, int classes, int sim) {
+        static Dimensions probe(Map<String, GraphSession> sessions) {
+            float[] mel = new float[LogMelFrontEnd.PATCH_LENGTH];
+            HostTensor audio = sessions.get(AUDIO).run(Map.of(MEL, HostTensor.of(mel, 1, 1, 96, 64)), Set.of(AUDIO_FEATURES))
+                    .get(AUDIO_FEATURES);
+            int a = audio.dim(1);
+            Map<String, HostTensor> frame = sessions.get(FRAME).run(Map.of(IMAGE, HostTensor.of(new float[3 * 64 * 64], 1, 3,
+                    64, 64), AUDIO_FEATURES, audio), Set.of(FRAME_QUERIES, COUNT_LOGITS));
+            HostTensor fq = frame.get(FRAME_QUERIES);
+            int q = fq.dim(1);
+            int c = fq.dim(2);
+            Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(FRAME_QUERIES, HostTensor.of(fq.data(), 1, q, c),
+                    AUDIO_FEATURES, audio), Set.of(CLASS_LOGITS, SIM_EMBED));
+            return new Dimensions(a, q, c, frame.get(COUNT_LOGITS).dim(1), video.get(CLASS_LOGITS).dim(1) - 1,
+                    video.get(SIM_EMBED).dim(1));
+        }
+    }
+
+    private void warmUp() {
+        long start = System.nanoTime();
+        byte[] rgb = new byte[640 * 360 * 3];
+        Arrays.fill(rgb, (byte) 128);
+        FrameRequest request = new FrameRequest("warm-up", 0, 0, new VideoFrame(640, 360, rgb), AudioWindow.silence());
+        FrameFeatures features = encodeFrames(List.of(request)).get(0);
+        // All-equal logits make every class probability 1/27 < threshold: force one candidate through the masks graph.
+        runMasks(new float[info.hiddenDim()], 1, features.maskFeatures());
+        decodeWindows(List.of(new WindowRequest("warm-up", 0, List.of(), List.of(), features)));
+        LOG.debugf("engine warm-up took %d ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Override
+    public EngineInfo info() {
+        return info;
+    }
+
+    /** The model's similarity-embedding width. */
+    public int similarityDim() {
+        return simDim;
+    }
+
+    @Override
+    public List<FrameFeatures> encodeFrames(List<FrameRequest> batch) {
+        ensureOpen();
+        int n = batch.size();
+        if (n == 0) {
+            return List.of();
+        }
+        float[] mel = new float[n * LogMelFrontEnd.PATCH_LENGTH];
+        for (int i = 0; i < n; i++) {
+            AudioWindow audio = batch.get(i).audio();
+            // A window with no audio at all is the official "past the end of the soundtrack" case: a zero patch.
+            if (audio.coverage() != AudioCoverage.MISSING) {
+                logMel.patchInto(audio.pcm(), mel, i * LogMelFrontEnd.PATCH_LENGTH);
+            }
+        }
+        float[] audioFeatures = sessions.get(AUDIO).run(Map.of(MEL, HostTensor.of(mel, n, 1, 96, 64)),
+                Set.of(AUDIO_FEATURES)).get(AUDIO_FEATURES).data();
+        int a = info.audioDim();
+
+        // Frames of one call may differ in size: each size is one frame-graph call (padding happens in the graph).
+        Map<Long, List<Integer>> bySize = new LinkedHashMap<>();
+        FrameGeometry[] geometries = new FrameGeometry[n];
+        for (int i = 0; i < n; i++) {
+            VideoFrame frame = batch.get(i).frame();
+            geometries[i] = resizer.geometry(frame.width(), frame.height());
+            long key = ((long) geometries[i].resizedWidth() << 32) | geometries[i].resizedHeight();
+            bySize.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        }
+        FrameFeatures[] out = new FrameFeatures[n];
+        for (List<Integer> group : bySize.values()) {
+            FrameGeometry g = geometries[group.get(0)];
+            int m = group.size();
+            int plane = 3 * g.resizedWidth() * g.resizedHeight();
+            float[] image = new float[m * plane];
+            float[] groupAudio = new float[m * a];
+            for (int j = 0; j < m; j++) {
+                int i = group.get(j);
+                resizer.resizeToChw(batch.get(i).frame(), g, image, j * plane);
+                System.arraycopy(audioFeatures, i * a, groupAudio, j * a, a);
+            }
+            Map<String, HostTensor> result = sessions.get(FRAME).run(Map.of(
+                    IMAGE, HostTensor.of(image, m, 3, g.resizedHeight(), g.resizedWidth()),
+                    AUDIO_FEATURES, HostTensor.of(groupAudio, m, a)), Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES));
+            HostTensor fq = result.get(FRAME_QUERIES);
+            HostTensor counts = result.get(COUNT_LOGITS);
+            HostTensor mf = result.get(MASK_FEATURES);
+            int queryLength = info.frameQueryLength();
+            int channels = mf.dim(1);
+            int h = mf.dim(2);
+            int w = mf.dim(3);
+            if (h * 4 != g.paddedHeight() || w * 4 != g.paddedWidth()) {
+                throw new EngineException("frame graph returned mask features " + h + "x" + w + " for a frame padded to "
+                        + g.paddedHeight() + "x" + g.paddedWidth() + "; the contract says padded size / 4");
+            }
+            int mfLength = channels * h * w;
+            for (int j = 0; j < m; j++) {
+                int i = group.get(j);
+                FrameRequest request = batch.get(i);
+                out[i] = new FrameFeatures(request.streamId(), request.seq(),
+                        Arrays.copyOfRange(fq.data(), j * queryLength, (j + 1) * queryLength),
+                        Arrays.copyOfRange(audioFeatures, i * a, (i + 1) * a),
+                        Arrays.copyOfRange(counts.data(), j * countLogits, (j + 1) * countLogits),
+                        new MaskFeatures(channels, h, w, Arrays.copyOfRange(mf.data(), j * mfLength, (j + 1) * mfLength)),
+                        g);
+            }
+        }
+        return List.of(out);
+    }
+
+    @Override
+    public List<FrameDetections> decodeWindows(List<WindowRequest> batch) {
+        ensureOpen();
+        List<FrameDetections> out = new ArrayList<>(batch.size());
+        for (WindowRequest request : batch) {
+            out.add(decode(request));
+        }
+        return out;
+    }
+
+    private FrameDetections decode(WindowRequest request) {
+        int past = request.pastFrameQueries().size();
+        int t = past + 1;
+        if (t > info.windowFrames()) {
+            throw new IllegalArgumentException("window of stream " + request.streamId() + " holds " + t
+                    + " frames, more than avis.engine.window-frames=" + info.windowFrames());
+        }
+        int ql = info.frameQueryLength();
+        int a = info.audioDim();
+        float[] queries = new float[t * ql];
+        float[] audio = new float[t * a];
+        for (int i = 0; i < past; i++) {
+            System.arraycopy(checkLength(request.pastFrameQueries().get(i), ql, "past frame queries"), 0, queries, i * ql,
+                    ql);
+            System.arraycopy(checkLength(request.pastAudioFeatures().get(i), a, "past audio features"), 0, audio, i * a, a);
+        }
+        FrameFeatures current = request.current();
+        System.arraycopy(checkLength(current.frameQueries(), ql, "frame queries"), 0, queries, past * ql, ql);
+        System.arraycopy(checkLength(current.audioFeatures(), a, "audio features"), 0, audio, past * a, a);
+        Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(
+                FRAME_QUERIES, HostTensor.of(queries, t, info.numQueries(), info.hiddenDim()),
+                AUDIO_FEATURES, HostTensor.of(audio, t, a)), Set.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED));
+        List<Detection> detections = detections(video.get(CLASS_LOGITS).data(), video.get(MASK_EMBED).data(),
+                video.get(SIM_EMBED).data(), current);
+        return new FrameDetections(request.streamId(), request.seq(), detections,
+                SoundingCount.probabilities(current.countLogits()));
+    }
+
+    /** Spec §5 steps 6-9 for the newest frame, from the video graph's outputs. */
+    List<Detection> detections(float[] classLogits, float[] maskEmbed, float[] simEmbed, FrameFeatures current) {
+        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, info.numQueries());
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        int c = info.hiddenDim();
+        Map<Integer, Integer> row = new LinkedHashMap<>();
+        for (MaskDecoder.Candidate candidate : candidates) {
+            row.putIfAbsent(candidate.query(), row.size());
+        }
+        float[] embeds = new float[row.size() * c];
+        row.forEach((query, r) -> System.arraycopy(maskEmbed, query * c, embeds, r * c, c));
+        HostTensor logits = runMasks(embeds, row.size(), current.maskFeatures());
+        FrameGeometry g = current.geometry();
+        if (logits.dim(1) != g.paddedHeight() || logits.dim(2) != g.paddedWidth()) {
+            throw new EngineException("masks graph returned " + logits.dim(1) + "x" + logits.dim(2)
+                    + " logits for a frame padded to " + g.paddedHeight() + "x" + g.paddedWidth());
+        }
+        int plane = g.paddedHeight() * g.paddedWidth();
+        Map<Integer, Float> maskScores = new HashMap<>();
+        Map<Integer, BinaryMask> masks = new HashMap<>();
+        List<Detection> kept = new ArrayList<>();
+        for (MaskDecoder.Candidate candidate : candidates) {
+            int r = row.get(candidate.query());
+            float maskScore = maskScores.computeIfAbsent(r, k -> maskDecoder.maskScore(logits.data(), k * plane, g));
+            float score = candidate.probability() * maskScore;
+            if (score > maskDecoder.threshold()) {
+                BinaryMask mask = masks.computeIfAbsent(r, k -> maskDecoder.binaryMask(logits.data(), k * plane, g));
+                float[] sim = Arrays.copyOfRange(simEmbed, candidate.query() * simDim, (candidate.query() + 1) * simDim);
+                kept.add(new Detection(candidate.query(), candidate.classId(), score, sim, mask));
+            }
+        }
+        kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
+        return kept;
+    }
+
+    private HostTensor runMasks(float[] embeds, int rows, MaskFeatures m) {
+        return sessions.get(MASKS).run(Map.of(
+                MASK_EMBED, HostTensor.of(embeds, rows, info.hiddenDim()),
+                MASK_FEATURES, HostTensor.of(m.data(), 1, m.channels(), m.height(), m.width())), Set.of(MASK_LOGITS))
+                .get(MASK_LOGITS);
+    }
+
+    private static float[] checkLength(float[] values, int length, String what) {
+        if (values.length != length) {
+            throw new IllegalArgumentException(what + " have " + values.length + " floats, the model needs " + length);
+        }
+        return values;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new EngineException("engine " + info.name() + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Reverse order of creation: sessions, then the backend.
+        List<GraphSession> reverse = new ArrayList<>();
+        for (String graph : GraphContract.GRAPHS) {
+            reverse.add(0, sessions.get(graph));
+        }
+        reverse.forEach(GraphSession::close);
+        backend.close();
+    }
+}
