@@ -49,6 +49,7 @@ class ModelConfig:
     name: str = "r50"
     backbone: ResNetConfig = field(default_factory=ResNetConfig)
     vggish: VGGishConfig = field(default_factory=VGGishConfig)
+    audio_backbone: bool = True         # VGGish inside the model (ACVIS); AVISM takes 128-d features
     hidden_dim: int = 256               # C: width of pixel decoder, frame decoder and video module
     mask_dim: int = 256                 # width of mask features / mask embeddings (= C here)
     gn_groups: int = 32                 # GroupNorm groups in the pixel decoder
@@ -93,7 +94,7 @@ def _r50() -> ModelConfig:
 def _avism_r50() -> ModelConfig:
     """AVISM baseline (additive audio fusion, no count token), names as avism-official-params.tsv."""
     return replace(_r50(), name="avism_r50", audio_conditioning="additive", count_token=False,
-                   video_prefix="avism_module")
+                   audio_backbone=False, video_prefix="avism_module")
 
 
 def _tiny() -> ModelConfig:

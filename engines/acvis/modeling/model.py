@@ -103,7 +103,8 @@ class ACVIS(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.backbone = ResNet.from_config(cfg.backbone)
-        self.audio_backbone = VGGish.from_config(cfg.vggish)
+        if cfg.audio_backbone:
+            self.audio_backbone = VGGish.from_config(cfg.vggish)
         in_ch = dict(zip(ResNet.stage_names, cfg.backbone.out_channels()))
         pixel_decoder = MSDeformAttnPixelDecoder(
             in_channels=in_ch, conv_dim=cfg.hidden_dim, mask_dim=cfg.mask_dim, gn_groups=cfg.gn_groups,
@@ -112,7 +113,8 @@ class ACVIS(nn.Module):
         self.sem_seg_head = SemSegHead(pixel_decoder, FrameDecoder.from_config(cfg))
         self.criterion = LossWeights()
         self.add_module(cfg.video_prefix, VideoModule.from_config(cfg))
-        self.vita_criterion = LossWeights()
+        # official name of the video criterion follows the video module's (AVISM: avism_criterion)
+        self.add_module(cfg.video_prefix.replace("_module", "_criterion"), LossWeights())
         self.register_buffer("pixel_mean", torch.tensor(PIXEL_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("pixel_std", torch.tensor(PIXEL_STD).view(1, 3, 1, 1), persistent=False)
 
@@ -126,7 +128,11 @@ class ACVIS(nn.Module):
         return pad_to_divisible((images - self.pixel_mean) / self.pixel_std)
 
     def forward_audio(self, mel: Tensor) -> Tensor:
-        """mel [N, 1, 96, 64] (or [N, 96, 64]) -> audio features [N, 128]."""
+        """mel [N, 1, 96, 64] (or [N, 96, 64]) -> audio features [N, 128].
+
+        Without an audio backbone (AVISM) the input already is the [N, 128] feature array."""
+        if not self.cfg.audio_backbone:
+            return mel
         if mel.dim() == 3:
             mel = mel[:, None]
         return self.audio_backbone(mel)

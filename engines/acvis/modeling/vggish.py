@@ -78,8 +78,15 @@ class VGGish(nn.Module):
         evals, evecs = torch.linalg.eigh(cov)
         order = torch.argsort(evals, descending=True)
         evals, evecs = evals[order], evecs[:, order]
-        evals = evals.clamp_min(float(evals[0]) * 1e-3 + 1e-12)
-        # whiten to std 0.75 so that +-2 clamps rarely
-        proj = (evecs / evals.sqrt()).t() * 0.75
+        # orthonormal rotation (as the AudioSet PCA) with one global scale: the leading component
+        # gets std 1.0; no per-component whitening, which would amplify rounding noise before the
+        # 8-bit quantiser
+        scale = 1.0 / float(evals[0].clamp_min(1e-12).sqrt())
+        proj = evecs.t() * scale
+        # Shift every component by a quarter quantisation step: dimensions that are dead (ReLU
+        # zero for every input) would otherwise land exactly on 127.5, where any rounding noise
+        # flips the quantised value between runtimes.
+        shift = torch.full((e.shape[1], 1), 0.25 * (QUANTIZE_MAX - QUANTIZE_MIN) / 255.0, dtype=torch.float64)
+        means = mean.t() - evecs @ shift / scale
         self.pproc.pca_eigen_vectors.copy_(proj.float())
-        self.pproc.pca_means.copy_(mean.t().float())
+        self.pproc.pca_means.copy_(means.float())
