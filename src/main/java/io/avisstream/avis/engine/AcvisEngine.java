@@ -246,7 +246,8 @@ public final class AcvisEngine implements Engine {
 
     /** Spec §5 steps 6-9 for the newest frame, from the video graph's outputs. */
     List<Detection> detections(float[] classLogits, float[] maskEmbed, float[] simEmbed, FrameFeatures current) {
-        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, info.numQueries());
+        int videoQueries = classLogits.length / (info.numClasses() + 1);
+        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, videoQueries);
         if (candidates.isEmpty()) {
             return List.of();
         }
