@@ -71,6 +71,11 @@ public record EngineSettings(EngineKind kind, Path modelDir, int intraOpThreads,
                 deviceId, fallbackKind, batchMaxSize, batchMaxWait, scoreThreshold, topK, windowFrames, newWarmUp);
     }
 
+    public EngineSettings withScoring(int newTopK, float newThreshold) {
+        return new EngineSettings(kind, modelDir, intraOpThreads, optimizationLevel, arena, fp16, tensorrtCacheDir,
+                deviceId, fallbackKind, batchMaxSize, batchMaxWait, newThreshold, newTopK, windowFrames, warmUp);
+    }
+
     public EngineSettings withTensorrtCacheDir(Path dir) {
         return new EngineSettings(kind, modelDir, intraOpThreads, optimizationLevel, arena, fp16, dir, deviceId,
                 fallbackKind, batchMaxSize, batchMaxWait, scoreThreshold, topK, windowFrames, warmUp);
