@@ -61,6 +61,13 @@ public final class BatchingEngine implements Engine {
         return batches.get();
     }
 
+    /** Callers currently waiting for a batch (observability and tests). */
+    public int queuedCallers() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
     /** Frames run so far. */
     public long frames() {
         return frames.get();
