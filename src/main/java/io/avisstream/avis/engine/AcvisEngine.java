@@ -122,7 +122,7 @@ public final class AcvisEngine implements Engine {
         FrameRequest request = new FrameRequest("warm-up", 0, 0, new VideoFrame(640, 360, rgb), AudioWindow.silence());
         FrameFeatures features = encodeFrames(List.of(request)).get(0);
         // All-equal logits make every class probability 1/27 < threshold: force one candidate through the masks graph.
-        runMasks(new float[info.hiddenDim()], 1, features.maskFeatures());
+        runMasks(new float[features.maskFeatures().channels()], 1, features.maskFeatures());
         decodeWindows(List.of(new WindowRequest("warm-up", 0, List.of(), List.of(), features)));
         LOG.debugf("engine warm-up took %d ms", (System.nanoTime() - start) / 1_000_000);
     }
@@ -251,7 +251,7 @@ public final class AcvisEngine implements Engine {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        int c = info.hiddenDim();
+        int c = current.maskFeatures().channels(); // mask_dim, which may differ from the query width
         Map<Integer, Integer> row = new LinkedHashMap<>();
         for (MaskDecoder.Candidate candidate : candidates) {
             row.putIfAbsent(candidate.query(), row.size());
@@ -284,7 +284,7 @@ public final class AcvisEngine implements Engine {
 
     private HostTensor runMasks(float[] embeds, int rows, MaskFeatures m) {
         return sessions.get(MASKS).run(Map.of(
-                MASK_EMBED, HostTensor.of(embeds, rows, info.hiddenDim()),
+                MASK_EMBED, HostTensor.of(embeds, rows, m.channels()),
                 MASK_FEATURES, HostTensor.of(m.data(), 1, m.channels(), m.height(), m.width())), Set.of(MASK_LOGITS))
                 .get(MASK_LOGITS);
     }

@@ -61,6 +61,11 @@ public record EngineSettings(EngineKind kind, Path modelDir, int intraOpThreads,
                 deviceId, newFallback, batchMaxSize, batchMaxWait, scoreThreshold, topK, windowFrames, warmUp);
     }
 
+    public EngineSettings withModelDir(Path dir) {
+        return new EngineSettings(kind, dir, intraOpThreads, optimizationLevel, arena, fp16, tensorrtCacheDir, deviceId,
+                fallbackKind, batchMaxSize, batchMaxWait, scoreThreshold, topK, windowFrames, warmUp);
+    }
+
     public EngineSettings withThreads(int threads) {
         return new EngineSettings(kind, modelDir, threads, optimizationLevel, arena, fp16, tensorrtCacheDir, deviceId,
                 fallbackKind, batchMaxSize, batchMaxWait, scoreThreshold, topK, windowFrames, warmUp);
