@@ -47,6 +47,8 @@ public final class AcvisEngine implements Engine {
     private final FrameResizer resizer = FrameResizer.official();
     private final LogMelFrontEnd logMel = new LogMelFrontEnd();
     private final MaskDecoder maskDecoder;
+    private final StageTimings encodeTimings = new StageTimings();
+    private final StageTimings decodeTimings = new StageTimings();
     private volatile boolean closed;
 
     private AcvisEngine(Map<String, GraphSession> sessions, GraphBackend backend, EngineInfo info, int countLogits,
@@ -132,6 +134,16 @@ public final class AcvisEngine implements Engine {
         return info;
     }
 
+    /** Cumulative stage times of {@link #encodeFrames}. */
+    public StageTimings encodeTimings() {
+        return encodeTimings;
+    }
+
+    /** Cumulative stage times of {@link #decodeWindows}. */
+    public StageTimings decodeTimings() {
+        return decodeTimings;
+    }
+
     /** The model's similarity-embedding width. */
     public int similarityDim() {
         return simDim;
@@ -144,6 +156,7 @@ public final class AcvisEngine implements Engine {
         if (n == 0) {
             return List.of();
         }
+        long t0 = System.nanoTime();
         float[] mel = new float[n * LogMelFrontEnd.PATCH_LENGTH];
         for (int i = 0; i < n; i++) {
             AudioWindow audio = batch.get(i).audio();
@@ -152,8 +165,11 @@ public final class AcvisEngine implements Engine {
                 logMel.patchInto(audio.pcm(), mel, i * LogMelFrontEnd.PATCH_LENGTH);
             }
         }
+        long t1 = System.nanoTime();
+        encodeTimings.add(StageTimings.Stage.PREPROCESS, t1 - t0);
         float[] audioFeatures = sessions.get(AUDIO).run(Map.of(MEL, HostTensor.of(mel, n, 1, 96, 64)),
                 Set.of(AUDIO_FEATURES)).get(AUDIO_FEATURES).data();
+        encodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t1);
         int a = info.audioDim();
 
         // Frames of one call may differ in size: each size is one frame-graph call (padding happens in the graph).
@@ -167,6 +183,7 @@ public final class AcvisEngine implements Engine {
         }
         FrameFeatures[] out = new FrameFeatures[n];
         for (List<Integer> group : bySize.values()) {
+            long g0 = System.nanoTime();
             FrameGeometry g = geometries[group.get(0)];
             int m = group.size();
             int plane = 3 * g.resizedWidth() * g.resizedHeight();
@@ -177,9 +194,13 @@ public final class AcvisEngine implements Engine {
                 resizer.resizeToChw(batch.get(i).frame(), g, image, j * plane);
                 System.arraycopy(audioFeatures, i * a, groupAudio, j * a, a);
             }
+            long g1 = System.nanoTime();
+            encodeTimings.add(StageTimings.Stage.PREPROCESS, g1 - g0);
             Map<String, HostTensor> result = sessions.get(FRAME).run(Map.of(
                     IMAGE, HostTensor.of(image, m, 3, g.resizedHeight(), g.resizedWidth()),
                     AUDIO_FEATURES, HostTensor.of(groupAudio, m, a)), Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES));
+            long g2 = System.nanoTime();
+            encodeTimings.add(StageTimings.Stage.INFERENCE, g2 - g1);
             HostTensor fq = result.get(FRAME_QUERIES);
             HostTensor counts = result.get(COUNT_LOGITS);
             HostTensor mf = result.get(MASK_FEATURES);
@@ -202,6 +223,7 @@ public final class AcvisEngine implements Engine {
                         new MaskFeatures(channels, h, w, Arrays.copyOfRange(mf.data(), j * mfLength, (j + 1) * mfLength)),
                         g);
             }
+            encodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - g2);
         }
         return List.of(out);
     }
@@ -235,9 +257,11 @@ public final class AcvisEngine implements Engine {
         FrameFeatures current = request.current();
         System.arraycopy(checkLength(current.frameQueries(), ql, "frame queries"), 0, queries, past * ql, ql);
         System.arraycopy(checkLength(current.audioFeatures(), a, "audio features"), 0, audio, past * a, a);
+        long t0 = System.nanoTime();
         Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(
                 FRAME_QUERIES, HostTensor.of(queries, t, info.numQueries(), info.hiddenDim()),
                 AUDIO_FEATURES, HostTensor.of(audio, t, a)), Set.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED));
+        decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t0);
         List<Detection> detections = detections(video.get(CLASS_LOGITS).data(), video.get(MASK_EMBED).data(),
                 video.get(SIM_EMBED).data(), current);
         return new FrameDetections(request.streamId(), request.seq(), detections,
@@ -258,7 +282,10 @@ public final class AcvisEngine implements Engine {
         }
         float[] embeds = new float[row.size() * c];
         row.forEach((query, r) -> System.arraycopy(maskEmbed, query * c, embeds, r * c, c));
+        long m0 = System.nanoTime();
         HostTensor logits = runMasks(embeds, row.size(), current.maskFeatures());
+        long m1 = System.nanoTime();
+        decodeTimings.add(StageTimings.Stage.INFERENCE, m1 - m0);
         FrameGeometry g = current.geometry();
         if (logits.dim(1) != g.paddedHeight() || logits.dim(2) != g.paddedWidth()) {
             throw new EngineException("masks graph returned " + logits.dim(1) + "x" + logits.dim(2)
@@ -279,6 +306,7 @@ public final class AcvisEngine implements Engine {
             }
         }
         kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
+        decodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - m1);
         return kept;
     }
 

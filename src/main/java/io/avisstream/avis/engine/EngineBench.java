@@ -49,6 +49,7 @@ public final class EngineBench {
     public static int run(EngineSettings base, Options options, PrintStream out) throws Exception {
         EngineSettings settings = base.withModelDir(options.modelDir()).withThreads(options.threads()).withWarmUp(true);
         Map<String, Row> measured = new LinkedHashMap<>();
+        List<String> stages = new ArrayList<>();
         ResourceLedger ledger = new ResourceLedger();
         String provider;
         String modelId;
@@ -58,7 +59,14 @@ public final class EngineBench {
             for (int batch : new int[] {1, 8}) {
                 List<FrameRequest> requests = requests(batch, 0);
                 int calls = Math.max(2, options.frames() / batch);
+                engine.encodeTimings().reset();
                 measured.put("encode/" + batch, row("encode", batch, time(() -> engine.encodeFrames(requests), calls)));
+                StageTimings st = engine.encodeTimings();
+                double frames = (calls + 1.0) * batch;
+                stages.add(String.format(Locale.ROOT, "encode batch %d per frame: preprocess %.1f ms, inference %.1f ms,"
+                        + " postprocess %.1f ms", batch, st.micros(StageTimings.Stage.PREPROCESS) / 1e3 / frames,
+                        st.micros(StageTimings.Stage.INFERENCE) / 1e3 / frames,
+                        st.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / frames));
             }
             FrameFeatures newest = engine.encodeFrames(requests(1, 99)).get(0);
             int past = engine.info().windowFrames() - 1;
@@ -88,6 +96,7 @@ public final class EngineBench {
         }
         Map<String, Row> torch = options.torch() ? torchRows(options) : Map.of();
         print(out, options, provider, modelId, measured, torch);
+        stages.forEach(out::println);
         return 0;
     }
 
