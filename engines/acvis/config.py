@@ -140,3 +140,13 @@ def to_dict(cfg: ModelConfig) -> Dict:
     """Plain-dict view (for manifests and checkpoints)."""
     from dataclasses import asdict
     return asdict(cfg)
+
+
+def from_dict(d: Dict) -> ModelConfig:
+    """Inverse of :func:`to_dict` (e.g. the ``model_config`` stored by ``acvis.train``)."""
+    d = dict(d)
+    d["backbone"] = ResNetConfig(**{k: tuple(v) if isinstance(v, list) else v
+                                    for k, v in d.get("backbone", {}).items()})
+    d["vggish"] = VGGishConfig(**{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in d.get("vggish", {}).items()})
+    return ModelConfig(**d)

@@ -126,11 +126,16 @@ def synthetic_images(n: int, h: int, w: int, rng: np.random.Generator) -> np.nda
 # ------------------------------------------------------------------------------------ model
 def load_model(config: str, checkpoint: Optional[str], seed: int) -> ACVIS:
     cfg = get_config(config)
+    sd = None
+    if checkpoint:
+        from .convert import load_state
+        sd, stored = load_state(checkpoint)
+        cfg = stored or cfg     # a training checkpoint carries its exact ModelConfig
     torch.manual_seed(seed)
     model = build_model(cfg)
-    if checkpoint:
-        from .convert import load_checkpoint_into
-        load_checkpoint_into(model, checkpoint)
+    if sd is not None:
+        from .convert import load_into
+        load_into(model, sd)
     elif cfg.audio_backbone:
         # random init: fit the PCA of the quantiser so features use the 0..255 range
         rng = np.random.default_rng(seed + 1)
@@ -221,7 +226,7 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
 
 def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 0,
            image_sizes: Optional[List[Tuple[int, int]]] = None,
-           video_lengths: Optional[List[int]] = None) -> dict:
+           video_lengths: Optional[List[int]] = None, save_weights: Optional[bool] = None) -> dict:
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     model = load_model(config, checkpoint, seed)
     cfg = model.cfg
@@ -272,6 +277,11 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         for name, ins, outs in cases[g]:
             entry["reference"].append(write_case(ref_root, name, spec[g]["inputs"], ins, spec[g]["outputs"], outs))
         manifest["graphs"][g] = entry
+    n_params = manifest["parameters"]
+    if save_weights if save_weights is not None else n_params < 50_000_000:
+        # the exact weights of the graphs, loadable with acvis.convert.load_state
+        torch.save({"model_config": to_dict(cfg), "model": model.state_dict()}, out_dir / "weights.pth")
+        manifest["weights"] = {"file": "weights.pth", "sha256": sha256(out_dir / "weights.pth")}
     with open(out_dir / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
