@@ -18,6 +18,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -153,7 +154,9 @@ def sha256(path: Path) -> str:
 
 def export_graph(name: str, spec: dict, example: Tuple[Tensor, ...], out_dir: Path) -> Path:
     path = out_dir / f"{name}.onnx"
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # shape-derived sizes are traced on purpose (dynamic axes); the tracer's notes are noise
+        warnings.simplefilter("ignore")
         torch.onnx.export(spec["module"], example, str(path), input_names=spec["inputs"],
                           output_names=spec["outputs"],
                           dynamic_axes={k: v for k, v in spec["dynamic"].items()
