@@ -117,7 +117,6 @@ def _tiny() -> ModelConfig:
         video_enc_layers=2,
         video_dec_layers=2,
         last_layer_num=2,
-        test_topk=16,
     )
 
 

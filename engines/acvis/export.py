@@ -227,6 +227,40 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
     return spec, cases
 
 
+def write_offline_case(model: ACVIS, ref_root: Path, seed: int, t: int = 7, size: Tuple[int, int] = (72, 128),
+                       output_size: Tuple[int, int] = (144, 256), top_masks: int = 3) -> dict:
+    """End-to-end reference of offline-exact inference (spec §5) on one seeded clip.
+
+    Inputs: resized frames, mel patches, original size. Outputs: per-frame tensors, video outputs,
+    every top-k candidate before the 0.3 threshold (query, label, class prob, mask score, score,
+    kept) and the binary masks of the best ``top_masks`` candidates at the original size.
+    """
+    rng = np.random.default_rng(seed + 7)
+    images = torch.from_numpy(synthetic_images(t, size[0], size[1], rng))
+    mel = torch.from_numpy(synthetic_mel(t, rng))
+    with torch.no_grad():
+        res = model.inference(images, mel, output_size=output_size)
+        audio = model.forward_audio(mel)
+        frame = model.forward_frame(images, audio)
+    cand = res["candidates"]
+    keep = cand["score"] > model.cfg.test_score_threshold
+    names_in = ["images", "mel", "output_size"]
+    ins = (images, mel, torch.tensor(output_size, dtype=torch.int64))
+    names_out = ["audio_features", "frame_queries", "mask_features", "class_logits", "mask_embed", "sim_embed",
+                 "cand_query_index", "cand_labels", "cand_class_prob", "cand_mask_score", "cand_score",
+                 "cand_kept", "cand_masks_top"]
+    outs = (audio, frame["frame_queries"], frame["mask_features"], res["video"]["class_logits"],
+            res["video"]["mask_embed"], res["video"]["sim_embed"], cand["query_index"], cand["labels"],
+            cand["class_prob"], cand["mask_score"], cand["score"], keep.to(torch.uint8),
+            cand["masks"][:top_masks].to(torch.uint8))
+    entry = write_case(ref_root, "offline", names_in, ins, names_out, outs)
+    entry["description"] = ("offline-exact inference (spec §5) of one clip: candidates are the top-k (query, class) "
+                            "pairs in descending class probability; cand_score = class_prob * mask_score; kept = "
+                            f"score > {model.cfg.test_score_threshold}; cand_masks_top = logit > 0 masks of the first "
+                            f"{top_masks} candidates at output_size")
+    return entry
+
+
 def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 0,
            image_sizes: Optional[List[Tuple[int, int]]] = None,
            video_lengths: Optional[List[int]] = None, save_weights: Optional[bool] = None) -> dict:
@@ -285,6 +319,7 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         # the exact weights of the graphs, loadable with acvis.convert.load_state
         torch.save({"model_config": to_dict(cfg), "model": model.state_dict()}, out_dir / "weights.pth")
         manifest["weights"] = {"file": "weights.pth", "sha256": sha256(out_dir / "weights.pth")}
+    manifest["offline"] = write_offline_case(model, ref_root, seed)
     with open(out_dir / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

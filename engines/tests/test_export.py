@@ -171,3 +171,26 @@ def test_should_keep_the_committed_tiny_export_consistent_with_the_code():
             for name in entry["outputs"]:
                 ref = np.load(COMMITTED / case["dir"] / "outputs" / f"{name}.npy")
                 np.testing.assert_allclose(got[name].numpy(), ref, rtol=1e-5, atol=1e-5, err_msg=f"{case['dir']}:{name}")
+
+
+def test_should_reproduce_the_offline_reference_from_the_saved_weights(tiny_export):
+    # Given the offline end-to-end case of the export
+    out, manifest = tiny_export
+    sd, cfg = load_state(str(out / "weights.pth"))
+    model = build_model(cfg).eval()
+    model.load_state_dict(sd)
+    d = out / manifest["offline"]["dir"]
+    load = lambda kind, n: np.load(d / kind / f"{n}.npy")  # noqa: E731
+
+    # When
+    res = model.inference(torch.from_numpy(load("inputs", "images")), torch.from_numpy(load("inputs", "mel")),
+                          output_size=tuple(int(v) for v in load("inputs", "output_size")))
+
+    # Then candidates, scores and masks are the stored ones
+    cand = res["candidates"]
+    np.testing.assert_array_equal(cand["query_index"].numpy(), load("outputs", "cand_query_index"))
+    np.testing.assert_array_equal(cand["labels"].numpy(), load("outputs", "cand_labels"))
+    np.testing.assert_allclose(cand["score"].numpy(), load("outputs", "cand_score"), rtol=1e-5, atol=1e-6)
+    top = load("outputs", "cand_masks_top")
+    np.testing.assert_array_equal(cand["masks"][:top.shape[0]].numpy().astype(np.uint8), top)
+    assert load("outputs", "cand_kept").sum() == len(res["scores"])
