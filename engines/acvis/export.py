@@ -77,20 +77,21 @@ def frame_output_names(model: ACVIS) -> List[str]:
 
 
 def graph_spec(model: ACVIS) -> Dict[str, dict]:
-    """Input/output names and dynamic axes of every graph."""
+    """Input/output names and dynamic axes of every graph (wrappers in eval mode: torch.onnx.export
+    restores the wrapper's training flag recursively onto the model afterwards)."""
     return {
-        "audio": dict(module=AudioGraph(model), inputs=["mel"], outputs=["audio_features"],
+        "audio": dict(module=AudioGraph(model).eval(), inputs=["mel"], outputs=["audio_features"],
                       dynamic={"mel": {0: "N"}, "audio_features": {0: "N"}}),
-        "frame": dict(module=FrameGraph(model), inputs=["image", "audio_features"],
+        "frame": dict(module=FrameGraph(model).eval(), inputs=["image", "audio_features"],
                       outputs=frame_output_names(model),
                       dynamic={"image": {0: "N", 2: "H", 3: "W"}, "audio_features": {0: "N"},
                                "frame_queries": {0: "N"}, "count_logits": {0: "N"},
                                "mask_features": {0: "N", 2: "h", 3: "w"}, "pred_logits": {0: "N"},
                                "pred_masks": {0: "N", 2: "h", 3: "w"}}),
-        "video": dict(module=VideoGraph(model), inputs=["frame_queries", "audio_features"],
+        "video": dict(module=VideoGraph(model).eval(), inputs=["frame_queries", "audio_features"],
                       outputs=["class_logits", "mask_embed", "sim_embed"],
                       dynamic={"frame_queries": {0: "T"}, "audio_features": {0: "T"}}),
-        "masks": dict(module=MasksGraph(), inputs=["mask_embed", "mask_features"], outputs=["mask_logits"],
+        "masks": dict(module=MasksGraph().eval(), inputs=["mask_embed", "mask_features"], outputs=["mask_logits"],
                       dynamic={"mask_embed": {0: "K"}, "mask_features": {2: "h", 3: "w"},
                                "mask_logits": {0: "K", 1: "H4", 2: "W4"}}),
     }
@@ -319,6 +320,8 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         # the exact weights of the graphs, loadable with acvis.convert.load_state
         torch.save({"model_config": to_dict(cfg), "model": model.state_dict()}, out_dir / "weights.pth")
         manifest["weights"] = {"file": "weights.pth", "sha256": sha256(out_dir / "weights.pth")}
+    # torch.onnx.export restores the wrapper's training flag onto the model: back to eval
+    model.eval()
     manifest["offline"] = write_offline_case(model, ref_root, seed)
     with open(out_dir / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=2)

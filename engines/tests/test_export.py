@@ -186,11 +186,14 @@ def test_should_reproduce_the_offline_reference_from_the_saved_weights(tiny_expo
     res = model.inference(torch.from_numpy(load("inputs", "images")), torch.from_numpy(load("inputs", "mel")),
                           output_size=tuple(int(v) for v in load("inputs", "output_size")))
 
-    # Then candidates, scores and masks are the stored ones
+    # Then the same (query, class) candidates come back with the stored scores and masks; the
+    # order is compared by key because random tiny weights give near-tied class probabilities
     cand = res["candidates"]
-    np.testing.assert_array_equal(cand["query_index"].numpy(), load("outputs", "cand_query_index"))
-    np.testing.assert_array_equal(cand["labels"].numpy(), load("outputs", "cand_labels"))
-    np.testing.assert_allclose(cand["score"].numpy(), load("outputs", "cand_score"), rtol=1e-5, atol=1e-6)
+    ours = {(int(q), int(c)): i for i, (q, c) in enumerate(zip(cand["query_index"], cand["labels"]))}
+    stored = list(zip(load("outputs", "cand_query_index").tolist(), load("outputs", "cand_labels").tolist()))
+    assert set(ours) == set(stored)
+    order = [ours[key] for key in stored]
+    np.testing.assert_allclose(cand["score"].numpy()[order], load("outputs", "cand_score"), rtol=1e-5, atol=1e-6)
     top = load("outputs", "cand_masks_top")
-    np.testing.assert_array_equal(cand["masks"][:top.shape[0]].numpy().astype(np.uint8), top)
+    np.testing.assert_array_equal(cand["masks"].numpy()[order[:top.shape[0]]].astype(np.uint8), top)
     assert load("outputs", "cand_kept").sum() == len(res["scores"])
