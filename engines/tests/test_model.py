@@ -290,3 +290,19 @@ def test_should_run_the_avism_additive_variant():
     assert "count_logits" not in out
     assert hasattr(model.sem_seg_head.predictor, "av_sf")
     assert out["video_pred_logits"].shape == (cfg.last_layer_num, cfg.video_queries, NUM_CLASSES + 1)
+
+
+def test_should_count_conv_and_matmul_multiply_adds():
+    # Given a 3x3 conv 4->8 on 10x10 (pad 1) and a 5x6 @ 6x7 product
+    from acvis.profile import FlopCounter
+    conv = torch.nn.Conv2d(4, 8, 3, padding=1, bias=False)
+    x, a, b = torch.randn(1, 4, 10, 10), torch.randn(5, 6), torch.randn(6, 7)
+
+    # When
+    with torch.no_grad(), FlopCounter() as counter:
+        conv(x)
+        torch.mm(a, b)
+
+    # Then
+    assert counter.macs["conv"] == 8 * 10 * 10 * 4 * 3 * 3
+    assert counter.macs["matmul"] == 5 * 6 * 7
