@@ -117,7 +117,6 @@ def _tiny() -> ModelConfig:
         video_enc_layers=2,
         video_dec_layers=2,
         last_layer_num=2,
-        test_topk=16,
     )
 
 
@@ -140,3 +139,13 @@ def to_dict(cfg: ModelConfig) -> Dict:
     """Plain-dict view (for manifests and checkpoints)."""
     from dataclasses import asdict
     return asdict(cfg)
+
+
+def from_dict(d: Dict) -> ModelConfig:
+    """Inverse of :func:`to_dict` (e.g. the ``model_config`` stored by ``acvis.train``)."""
+    d = dict(d)
+    d["backbone"] = ResNetConfig(**{k: tuple(v) if isinstance(v, list) else v
+                                    for k, v in d.get("backbone", {}).items()})
+    d["vggish"] = VGGishConfig(**{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in d.get("vggish", {}).items()})
+    return ModelConfig(**d)

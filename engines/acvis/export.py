@@ -18,6 +18,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -76,20 +77,21 @@ def frame_output_names(model: ACVIS) -> List[str]:
 
 
 def graph_spec(model: ACVIS) -> Dict[str, dict]:
-    """Input/output names and dynamic axes of every graph."""
+    """Input/output names and dynamic axes of every graph (wrappers in eval mode: torch.onnx.export
+    restores the wrapper's training flag recursively onto the model afterwards)."""
     return {
-        "audio": dict(module=AudioGraph(model), inputs=["mel"], outputs=["audio_features"],
+        "audio": dict(module=AudioGraph(model).eval(), inputs=["mel"], outputs=["audio_features"],
                       dynamic={"mel": {0: "N"}, "audio_features": {0: "N"}}),
-        "frame": dict(module=FrameGraph(model), inputs=["image", "audio_features"],
+        "frame": dict(module=FrameGraph(model).eval(), inputs=["image", "audio_features"],
                       outputs=frame_output_names(model),
                       dynamic={"image": {0: "N", 2: "H", 3: "W"}, "audio_features": {0: "N"},
                                "frame_queries": {0: "N"}, "count_logits": {0: "N"},
                                "mask_features": {0: "N", 2: "h", 3: "w"}, "pred_logits": {0: "N"},
                                "pred_masks": {0: "N", 2: "h", 3: "w"}}),
-        "video": dict(module=VideoGraph(model), inputs=["frame_queries", "audio_features"],
+        "video": dict(module=VideoGraph(model).eval(), inputs=["frame_queries", "audio_features"],
                       outputs=["class_logits", "mask_embed", "sim_embed"],
                       dynamic={"frame_queries": {0: "T"}, "audio_features": {0: "T"}}),
-        "masks": dict(module=MasksGraph(), inputs=["mask_embed", "mask_features"], outputs=["mask_logits"],
+        "masks": dict(module=MasksGraph().eval(), inputs=["mask_embed", "mask_features"], outputs=["mask_logits"],
                       dynamic={"mask_embed": {0: "K"}, "mask_features": {2: "h", 3: "w"},
                                "mask_logits": {0: "K", 1: "H4", 2: "W4"}}),
     }
@@ -126,11 +128,16 @@ def synthetic_images(n: int, h: int, w: int, rng: np.random.Generator) -> np.nda
 # ------------------------------------------------------------------------------------ model
 def load_model(config: str, checkpoint: Optional[str], seed: int) -> ACVIS:
     cfg = get_config(config)
+    sd = None
+    if checkpoint:
+        from .convert import load_state
+        sd, stored = load_state(checkpoint)
+        cfg = stored or cfg     # a training checkpoint carries its exact ModelConfig
     torch.manual_seed(seed)
     model = build_model(cfg)
-    if checkpoint:
-        from .convert import load_checkpoint_into
-        load_checkpoint_into(model, checkpoint)
+    if sd is not None:
+        from .convert import load_into
+        load_into(model, sd)
     elif cfg.audio_backbone:
         # random init: fit the PCA of the quantiser so features use the 0..255 range
         rng = np.random.default_rng(seed + 1)
@@ -148,7 +155,9 @@ def sha256(path: Path) -> str:
 
 def export_graph(name: str, spec: dict, example: Tuple[Tensor, ...], out_dir: Path) -> Path:
     path = out_dir / f"{name}.onnx"
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # shape-derived sizes are traced on purpose (dynamic axes); the tracer's notes are noise
+        warnings.simplefilter("ignore")
         torch.onnx.export(spec["module"], example, str(path), input_names=spec["inputs"],
                           output_names=spec["outputs"],
                           dynamic_axes={k: v for k, v in spec["dynamic"].items()
@@ -219,9 +228,43 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
     return spec, cases
 
 
+def write_offline_case(model: ACVIS, ref_root: Path, seed: int, t: int = 7, size: Tuple[int, int] = (72, 128),
+                       output_size: Tuple[int, int] = (144, 256), top_masks: int = 3) -> dict:
+    """End-to-end reference of offline-exact inference (spec §5) on one seeded clip.
+
+    Inputs: resized frames, mel patches, original size. Outputs: per-frame tensors, video outputs,
+    every top-k candidate before the 0.3 threshold (query, label, class prob, mask score, score,
+    kept) and the binary masks of the best ``top_masks`` candidates at the original size.
+    """
+    rng = np.random.default_rng(seed + 7)
+    images = torch.from_numpy(synthetic_images(t, size[0], size[1], rng))
+    mel = torch.from_numpy(synthetic_mel(t, rng))
+    with torch.no_grad():
+        res = model.inference(images, mel, output_size=output_size)
+        audio = model.forward_audio(mel)
+        frame = model.forward_frame(images, audio)
+    cand = res["candidates"]
+    keep = cand["score"] > model.cfg.test_score_threshold
+    names_in = ["images", "mel", "output_size"]
+    ins = (images, mel, torch.tensor(output_size, dtype=torch.int64))
+    names_out = ["audio_features", "frame_queries", "mask_features", "class_logits", "mask_embed", "sim_embed",
+                 "cand_query_index", "cand_labels", "cand_class_prob", "cand_mask_score", "cand_score",
+                 "cand_kept", "cand_masks_top"]
+    outs = (audio, frame["frame_queries"], frame["mask_features"], res["video"]["class_logits"],
+            res["video"]["mask_embed"], res["video"]["sim_embed"], cand["query_index"], cand["labels"],
+            cand["class_prob"], cand["mask_score"], cand["score"], keep.to(torch.uint8),
+            cand["masks"][:top_masks].to(torch.uint8))
+    entry = write_case(ref_root, "offline", names_in, ins, names_out, outs)
+    entry["description"] = ("offline-exact inference (spec §5) of one clip: candidates are the top-k (query, class) "
+                            "pairs in descending class probability; cand_score = class_prob * mask_score; kept = "
+                            f"score > {model.cfg.test_score_threshold}; cand_masks_top = logit > 0 masks of the first "
+                            f"{top_masks} candidates at output_size")
+    return entry
+
+
 def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 0,
            image_sizes: Optional[List[Tuple[int, int]]] = None,
-           video_lengths: Optional[List[int]] = None) -> dict:
+           video_lengths: Optional[List[int]] = None, save_weights: Optional[bool] = None) -> dict:
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     model = load_model(config, checkpoint, seed)
     cfg = model.cfg
@@ -272,6 +315,14 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         for name, ins, outs in cases[g]:
             entry["reference"].append(write_case(ref_root, name, spec[g]["inputs"], ins, spec[g]["outputs"], outs))
         manifest["graphs"][g] = entry
+    n_params = manifest["parameters"]
+    if save_weights if save_weights is not None else n_params < 50_000_000:
+        # the exact weights of the graphs, loadable with acvis.convert.load_state
+        torch.save({"model_config": to_dict(cfg), "model": model.state_dict()}, out_dir / "weights.pth")
+        manifest["weights"] = {"file": "weights.pth", "sha256": sha256(out_dir / "weights.pth")}
+    # torch.onnx.export restores the wrapper's training flag onto the model: back to eval
+    model.eval()
+    manifest["offline"] = write_offline_case(model, ref_root, seed)
     with open(out_dir / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

@@ -201,7 +201,9 @@ class ACVIS(nn.Module):
         images (T, 3, H, W) raw RGB already resized (short side 360), mel (T, 96, 64);
         output_size (H0, W0) of the original frames (default (H, W)). Returns ``scores`` [K],
         ``labels`` [K] (0..25), ``masks`` bool [K, T, H0, W0], ``query_index`` [K],
-        ``count_logits`` [T, Kmax] — candidates in top-k (unsorted) order.
+        ``count_logits`` [T, Kmax] — in descending class-probability order — plus ``candidates``
+        (all top-k (query, class) pairs before the threshold: ``query_index``, ``labels``,
+        ``class_prob``, ``mask_score``, ``score``, ``masks``) and the raw ``video`` outputs.
         """
         t, _, h, w = images.shape
         h0, w0 = output_size or (h, w)
@@ -216,7 +218,8 @@ class ACVIS(nn.Module):
         v = self.forward_video(fq, aud)
         scores = torch.softmax(v["class_logits"], -1)[:, :-1]             # [Qv, 26]
         k = min(self.cfg.test_topk, scores.numel())
-        top, idx = scores.flatten().topk(k, sorted=False)
+        # official: topk(sorted=False); sorted here for a deterministic order (same set)
+        top, idx = scores.flatten().topk(k, sorted=True)
         labels = idx % NUM_CLASSES
         qidx = torch.div(idx, NUM_CLASSES, rounding_mode="floor")
         embed = v["mask_embed"][qidx]                                       # [K, Cm]
@@ -224,18 +227,22 @@ class ACVIS(nn.Module):
         den = torch.zeros(k)
         out_masks = torch.zeros(k, t, h0, w0, dtype=torch.bool)
         for ti in range(t):
-            logit = video_mask_logits(embed, m[ti:ti + 1])[:, :h, :w]      # [K, H, W]
+            logit = video_mask_logits(embed, m[ti:ti + 1])[:, :h, :w]      # [K, H, W] cropped
             sig = logit.sigmoid()
             sel = sig > 0.5
             num += (sig * sel).flatten(1).sum(1)
             den += sel.flatten(1).sum(1)
             out_masks[:, ti] = F.interpolate(logit[None], size=(h0, w0), mode="bilinear",
                                              align_corners=False)[0] > 0
-        final = top * (num / (den + 1e-6))
+        mask_score = num / (den + 1e-6)
+        final = top * mask_score
         keep = final > self.cfg.test_score_threshold
         return {"scores": final[keep], "labels": labels[keep], "masks": out_masks[keep],
                 "query_index": qidx[keep],
-                "count_logits": torch.cat(cnts) if cnts else None}
+                "count_logits": torch.cat(cnts) if cnts else None,
+                "candidates": {"query_index": qidx, "labels": labels, "class_prob": top,
+                               "mask_score": mask_score, "score": final, "masks": out_masks},
+                "video": v}
 
 
 def build_model(cfg: ModelConfig) -> ACVIS:
