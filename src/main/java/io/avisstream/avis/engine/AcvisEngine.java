@@ -149,8 +149,42 @@ public final class AcvisEngine implements Engine {
         return simDim;
     }
 
+
+    /**
+     * A frame after pre-processing: resized planar RGB (0..255) and its log-mel patch ({@code null} = zero patch).
+     * Package-private entry for parity tests that start from the reference's already-resized inputs.
+     */
+    record PreparedFrame(String streamId, long seq, FrameGeometry geometry, float[] chw, float[] mel) {
+    }
+
+    /** One candidate of a clip, scored over every frame that has mask features (offline-exact mode). */
+    public record ClipDetection(int queryIndex, int classId, float score, float[] similarity, List<BinaryMask> masks) {
+    }
+
+    /** A top-k (query, class) pair with its scores; {@code maskRow} indexes the logits computed for its query. */
+    record ScoredCandidate(int query, int classId, float probability, float maskScore, float score, int maskRow) {
+    }
+
     @Override
     public List<FrameFeatures> encodeFrames(List<FrameRequest> batch) {
+        ensureOpen();
+        long t0 = System.nanoTime();
+        List<PreparedFrame> prepared = new ArrayList<>(batch.size());
+        for (FrameRequest request : batch) {
+            VideoFrame frame = request.frame();
+            FrameGeometry g = resizer.geometry(frame.width(), frame.height());
+            float[] chw = new float[3 * g.resizedWidth() * g.resizedHeight()];
+            resizer.resizeToChw(frame, g, chw, 0);
+            // A window with no audio at all is the official "past the end of the soundtrack" case: a zero patch.
+            float[] mel = request.audio().coverage() == AudioCoverage.MISSING ? null : logMel.patch(request.audio().pcm());
+            prepared.add(new PreparedFrame(request.streamId(), request.seq(), g, chw, mel));
+        }
+        encodeTimings.add(StageTimings.Stage.PREPROCESS, System.nanoTime() - t0);
+        return encodePrepared(prepared);
+    }
+
+    /** Audio graph over all frames, then one frame-graph call per resized size (padding happens in the graph). */
+    List<FrameFeatures> encodePrepared(List<PreparedFrame> batch) {
         ensureOpen();
         int n = batch.size();
         if (n == 0) {
@@ -159,10 +193,8 @@ public final class AcvisEngine implements Engine {
         long t0 = System.nanoTime();
         float[] mel = new float[n * LogMelFrontEnd.PATCH_LENGTH];
         for (int i = 0; i < n; i++) {
-            AudioWindow audio = batch.get(i).audio();
-            // A window with no audio at all is the official "past the end of the soundtrack" case: a zero patch.
-            if (audio.coverage() != AudioCoverage.MISSING) {
-                logMel.patchInto(audio.pcm(), mel, i * LogMelFrontEnd.PATCH_LENGTH);
+            if (batch.get(i).mel() != null) {
+                System.arraycopy(batch.get(i).mel(), 0, mel, i * LogMelFrontEnd.PATCH_LENGTH, LogMelFrontEnd.PATCH_LENGTH);
             }
         }
         long t1 = System.nanoTime();
@@ -172,26 +204,23 @@ public final class AcvisEngine implements Engine {
         encodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t1);
         int a = info.audioDim();
 
-        // Frames of one call may differ in size: each size is one frame-graph call (padding happens in the graph).
         Map<Long, List<Integer>> bySize = new LinkedHashMap<>();
-        FrameGeometry[] geometries = new FrameGeometry[n];
         for (int i = 0; i < n; i++) {
-            VideoFrame frame = batch.get(i).frame();
-            geometries[i] = resizer.geometry(frame.width(), frame.height());
-            long key = ((long) geometries[i].resizedWidth() << 32) | geometries[i].resizedHeight();
+            FrameGeometry g = batch.get(i).geometry();
+            long key = ((long) g.resizedWidth() << 32) | g.resizedHeight();
             bySize.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
         FrameFeatures[] out = new FrameFeatures[n];
         for (List<Integer> group : bySize.values()) {
             long g0 = System.nanoTime();
-            FrameGeometry g = geometries[group.get(0)];
+            FrameGeometry g = batch.get(group.get(0)).geometry();
             int m = group.size();
             int plane = 3 * g.resizedWidth() * g.resizedHeight();
             float[] image = new float[m * plane];
             float[] groupAudio = new float[m * a];
             for (int j = 0; j < m; j++) {
                 int i = group.get(j);
-                resizer.resizeToChw(batch.get(i).frame(), g, image, j * plane);
+                System.arraycopy(checkLength(batch.get(i).chw(), plane, "resized frame"), 0, image, j * plane, plane);
                 System.arraycopy(audioFeatures, i * a, groupAudio, j * a, a);
             }
             long g1 = System.nanoTime();
@@ -215,8 +244,8 @@ public final class AcvisEngine implements Engine {
             int mfLength = channels * h * w;
             for (int j = 0; j < m; j++) {
                 int i = group.get(j);
-                FrameRequest request = batch.get(i);
-                out[i] = new FrameFeatures(request.streamId(), request.seq(),
+                PreparedFrame frame = batch.get(i);
+                out[i] = new FrameFeatures(frame.streamId(), frame.seq(),
                         Arrays.copyOfRange(fq.data(), j * queryLength, (j + 1) * queryLength),
                         Arrays.copyOfRange(audioFeatures, i * a, (i + 1) * a),
                         Arrays.copyOfRange(counts.data(), j * countLogits, (j + 1) * countLogits),
@@ -245,69 +274,153 @@ public final class AcvisEngine implements Engine {
             throw new IllegalArgumentException("window of stream " + request.streamId() + " holds " + t
                     + " frames, more than avis.engine.window-frames=" + info.windowFrames());
         }
-        int ql = info.frameQueryLength();
-        int a = info.audioDim();
-        float[] queries = new float[t * ql];
-        float[] audio = new float[t * a];
-        for (int i = 0; i < past; i++) {
-            System.arraycopy(checkLength(request.pastFrameQueries().get(i), ql, "past frame queries"), 0, queries, i * ql,
-                    ql);
-            System.arraycopy(checkLength(request.pastAudioFeatures().get(i), a, "past audio features"), 0, audio, i * a, a);
-        }
         FrameFeatures current = request.current();
-        System.arraycopy(checkLength(current.frameQueries(), ql, "frame queries"), 0, queries, past * ql, ql);
-        System.arraycopy(checkLength(current.audioFeatures(), a, "audio features"), 0, audio, past * a, a);
-        long t0 = System.nanoTime();
-        Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(
-                FRAME_QUERIES, HostTensor.of(queries, t, info.numQueries(), info.hiddenDim()),
-                AUDIO_FEATURES, HostTensor.of(audio, t, a)), Set.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED));
-        decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t0);
+        List<float[]> queries = new ArrayList<>(request.pastFrameQueries());
+        queries.add(current.frameQueries());
+        List<float[]> audio = new ArrayList<>(request.pastAudioFeatures());
+        audio.add(current.audioFeatures());
+        Map<String, HostTensor> video = runVideo(queries, audio);
         List<Detection> detections = detections(video.get(CLASS_LOGITS).data(), video.get(MASK_EMBED).data(),
                 video.get(SIM_EMBED).data(), current);
         return new FrameDetections(request.streamId(), request.seq(), detections,
                 SoundingCount.probabilities(current.countLogits()));
     }
 
+    /**
+     * Offline-exact mode (streaming-design §3, spec §5): the video graph over the whole clip, candidates scored
+     * over every frame's mask, one binary mask per frame for each kept candidate, best first.
+     */
+    public List<ClipDetection> decodeClip(List<FrameFeatures> clip) {
+        ensureOpen();
+        if (clip.isEmpty()) {
+            return List.of();
+        }
+        Map<String, HostTensor> video = runVideo(clip.stream().map(FrameFeatures::frameQueries).toList(),
+                clip.stream().map(FrameFeatures::audioFeatures).toList());
+        float[] classLogits = video.get(CLASS_LOGITS).data();
+        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, videoQueries(classLogits));
+        MaskLogits logits = maskLogits(candidates, video.get(MASK_EMBED).data(), clip);
+        float[] simEmbed = video.get(SIM_EMBED).data();
+        List<ClipDetection> kept = new ArrayList<>();
+        for (ScoredCandidate c : score(candidates, logits, clip)) {
+            if (c.score() > maskDecoder.threshold()) {
+                List<BinaryMask> masks = new ArrayList<>(clip.size());
+                for (int t = 0; t < clip.size(); t++) {
+                    masks.add(maskDecoder.binaryMask(logits.perFrame.get(t), c.maskRow() * logits.planes.get(t),
+                            clip.get(t).geometry()));
+                }
+                kept.add(new ClipDetection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), masks));
+            }
+        }
+        kept.sort(Comparator.comparingDouble((ClipDetection d) -> d.score()).reversed());
+        return kept;
+    }
+
+    Map<String, HostTensor> runVideo(List<float[]> frameQueries, List<float[]> audioFeatures) {
+        int t = frameQueries.size();
+        int ql = info.frameQueryLength();
+        int a = info.audioDim();
+        float[] queries = new float[t * ql];
+        float[] audio = new float[t * a];
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(checkLength(frameQueries.get(i), ql, "frame queries"), 0, queries, i * ql, ql);
+            System.arraycopy(checkLength(audioFeatures.get(i), a, "audio features"), 0, audio, i * a, a);
+        }
+        long t0 = System.nanoTime();
+        Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(
+                FRAME_QUERIES, HostTensor.of(queries, t, info.numQueries(), info.hiddenDim()),
+                AUDIO_FEATURES, HostTensor.of(audio, t, a)), Set.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED));
+        decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t0);
+        return video;
+    }
+
+    private int videoQueries(float[] classLogits) {
+        return classLogits.length / (info.numClasses() + 1);
+    }
+
     /** Spec §5 steps 6-9 for the newest frame, from the video graph's outputs. */
     List<Detection> detections(float[] classLogits, float[] maskEmbed, float[] simEmbed, FrameFeatures current) {
-        int videoQueries = classLogits.length / (info.numClasses() + 1);
-        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, videoQueries);
+        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, videoQueries(classLogits));
         if (candidates.isEmpty()) {
             return List.of();
         }
-        int c = current.maskFeatures().channels(); // mask_dim, which may differ from the query width
+        List<FrameFeatures> frames = List.of(current);
+        MaskLogits logits = maskLogits(candidates, maskEmbed, frames);
+        long p0 = System.nanoTime();
+        FrameGeometry g = current.geometry();
+        Map<Integer, BinaryMask> masks = new HashMap<>();
+        List<Detection> kept = new ArrayList<>();
+        for (ScoredCandidate c : score(candidates, logits, frames)) {
+            if (c.score() > maskDecoder.threshold()) {
+                BinaryMask mask = masks.computeIfAbsent(c.maskRow(),
+                        r -> maskDecoder.binaryMask(logits.perFrame.get(0), r * logits.planes.get(0), g));
+                kept.add(new Detection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), mask));
+            }
+        }
+        kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
+        decodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - p0);
+        return kept;
+    }
+
+    private float[] similarity(float[] simEmbed, int query) {
+        return Arrays.copyOfRange(simEmbed, query * simDim, (query + 1) * simDim);
+    }
+
+    /** Mask logits (K rows, one per distinct candidate query) for each frame, at the padded size. */
+    record MaskLogits(Map<Integer, Integer> rowOfQuery, List<float[]> perFrame, List<Integer> planes) {
+    }
+
+    MaskLogits maskLogits(List<MaskDecoder.Candidate> candidates, float[] maskEmbed, List<FrameFeatures> frames) {
         Map<Integer, Integer> row = new LinkedHashMap<>();
         for (MaskDecoder.Candidate candidate : candidates) {
             row.putIfAbsent(candidate.query(), row.size());
         }
+        List<float[]> perFrame = new ArrayList<>();
+        List<Integer> planes = new ArrayList<>();
+        if (row.isEmpty()) {
+            return new MaskLogits(row, perFrame, planes);
+        }
+        int c = frames.get(0).maskFeatures().channels(); // mask_dim, which may differ from the query width
         float[] embeds = new float[row.size() * c];
         row.forEach((query, r) -> System.arraycopy(maskEmbed, query * c, embeds, r * c, c));
         long m0 = System.nanoTime();
-        HostTensor logits = runMasks(embeds, row.size(), current.maskFeatures());
-        long m1 = System.nanoTime();
-        decodeTimings.add(StageTimings.Stage.INFERENCE, m1 - m0);
-        FrameGeometry g = current.geometry();
-        if (logits.dim(1) != g.paddedHeight() || logits.dim(2) != g.paddedWidth()) {
-            throw new EngineException("masks graph returned " + logits.dim(1) + "x" + logits.dim(2)
-                    + " logits for a frame padded to " + g.paddedHeight() + "x" + g.paddedWidth());
-        }
-        int plane = g.paddedHeight() * g.paddedWidth();
-        Map<Integer, Float> maskScores = new HashMap<>();
-        Map<Integer, BinaryMask> masks = new HashMap<>();
-        List<Detection> kept = new ArrayList<>();
-        for (MaskDecoder.Candidate candidate : candidates) {
-            int r = row.get(candidate.query());
-            float maskScore = maskScores.computeIfAbsent(r, k -> maskDecoder.maskScore(logits.data(), k * plane, g));
-            float score = candidate.probability() * maskScore;
-            if (score > maskDecoder.threshold()) {
-                BinaryMask mask = masks.computeIfAbsent(r, k -> maskDecoder.binaryMask(logits.data(), k * plane, g));
-                float[] sim = Arrays.copyOfRange(simEmbed, candidate.query() * simDim, (candidate.query() + 1) * simDim);
-                kept.add(new Detection(candidate.query(), candidate.classId(), score, sim, mask));
+        for (FrameFeatures frame : frames) {
+            HostTensor logits = runMasks(embeds, row.size(), frame.maskFeatures());
+            FrameGeometry g = frame.geometry();
+            if (logits.dim(1) != g.paddedHeight() || logits.dim(2) != g.paddedWidth()) {
+                throw new EngineException("masks graph returned " + logits.dim(1) + "x" + logits.dim(2)
+                        + " logits for a frame padded to " + g.paddedHeight() + "x" + g.paddedWidth());
             }
+            perFrame.add(logits.data());
+            planes.add(g.paddedHeight() * g.paddedWidth());
         }
-        kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
-        decodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - m1);
-        return kept;
+        decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - m0);
+        return new MaskLogits(row, perFrame, planes);
+    }
+
+    /** Mask score of every candidate, accumulated over pixels and frames as spec §5 step 7 does. */
+    List<ScoredCandidate> score(List<MaskDecoder.Candidate> candidates, MaskLogits logits, List<FrameFeatures> frames) {
+        Map<Integer, Float> maskScores = new HashMap<>();
+        List<ScoredCandidate> out = new ArrayList<>(candidates.size());
+        for (MaskDecoder.Candidate c : candidates) {
+            int r = logits.rowOfQuery().get(c.query());
+            float maskScore = maskScores.computeIfAbsent(r, row -> {
+                double[] numDen = new double[2];
+                for (int t = 0; t < frames.size(); t++) {
+                    maskDecoder.accumulate(logits.perFrame().get(t), row * logits.planes().get(t), frames.get(t).geometry(),
+                            numDen);
+                }
+                return MaskDecoder.maskScore(numDen);
+            });
+            out.add(new ScoredCandidate(c.query(), c.classId(), c.probability(), maskScore, c.probability() * maskScore,
+                    r));
+        }
+        return out;
+    }
+
+    /** The decoder in use (for parity tests that score every top-k candidate). */
+    MaskDecoder maskDecoder() {
+        return maskDecoder;
     }
 
     private HostTensor runMasks(float[] embeds, int rows, MaskFeatures m) {

@@ -37,6 +37,10 @@ public final class MaskDecoder {
      * @return candidates in descending probability (ties: lower flattened index first)
      */
     public List<Candidate> candidates(float[] classLogits, int numQueries) {
+        return select(classLogits, numQueries, threshold);
+    }
+
+    private List<Candidate> select(float[] classLogits, int numQueries, float floor) {
         int width = classLogits.length / numQueries;
         int classes = width - 1;
         float[] probs = new float[numQueries * classes];
@@ -57,31 +61,17 @@ public final class MaskDecoder {
         // Only pairs above the threshold can pass; among those, keep the ones inside the official top-k.
         List<Integer> above = new ArrayList<>();
         for (int i = 0; i < probs.length; i++) {
-            if (probs[i] > threshold) {
+            if (probs[i] > floor) {
                 above.add(i);
             }
         }
         above.sort((a, b) -> probs[a] != probs[b] ? Float.compare(probs[b], probs[a]) : Integer.compare(a, b));
+        // Pairs below the floor rank after every pair above it, so a position in this list is the official rank.
         List<Candidate> out = new ArrayList<>();
-        for (int index : above) {
-            if (rank(probs, index) >= topK) {
-                break;
-            }
+        for (int index : above.subList(0, Math.min(topK, above.size()))) {
             out.add(new Candidate(index / classes, index % classes, probs[index]));
         }
         return out;
-    }
-
-    /** Number of pairs ranked before {@code index} (higher probability, or equal with a lower index). */
-    private static int rank(float[] probs, int index) {
-        float p = probs[index];
-        int better = 0;
-        for (int i = 0; i < probs.length; i++) {
-            if (probs[i] > p || (probs[i] == p && i < index)) {
-                better++;
-            }
-        }
-        return better;
     }
 
     /**
@@ -90,6 +80,13 @@ public final class MaskDecoder {
      * @param logits padded-size logits ({@code paddedHeight x paddedWidth}) starting at {@code offset}
      */
     public float maskScore(float[] logits, int offset, FrameGeometry g) {
+        double[] numDen = new double[2];
+        accumulate(logits, offset, g, numDen);
+        return maskScore(numDen);
+    }
+
+    /** Adds one frame's {@code sum(sigmoid | sigmoid > 0.5)} and pixel count to {@code numDen} (offline mode sums frames). */
+    public void accumulate(float[] logits, int offset, FrameGeometry g, double[] numDen) {
         double num = 0;
         long den = 0;
         for (int y = 0; y < g.resizedHeight(); y++) {
@@ -102,7 +99,18 @@ public final class MaskDecoder {
                 }
             }
         }
-        return (float) (num / (den + 1e-6));
+        numDen[0] += num;
+        numDen[1] += den;
+    }
+
+    /** {@code num / (den + 1e-6)}. */
+    public static float maskScore(double[] numDen) {
+        return (float) (numDen[0] / (numDen[1] + 1e-6));
+    }
+
+    /** The official top-k pairs in descending probability, before any threshold (for parity with the reference). */
+    public List<Candidate> topK(float[] classLogits, int numQueries) {
+        return select(classLogits, numQueries, -1f);
     }
 
     /**

@@ -20,8 +20,9 @@ class GraphParityTest {
 
     static Stream<String> referenceCases() throws IOException {
         try (Stream<Path> dirs = Files.list(TinyModel.dir().resolve("reference"))) {
-            List<String> cases = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-            assertThat(cases).as("reference cases").isNotEmpty();
+            // Graph cases are named <graph>[_<case>]; "offline" is the end-to-end case of OfflineParityTest.
+            List<String> cases = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(c -> GraphContract.GRAPHS.contains(c.split("_")[0])).sorted().toList();
             assertThat(cases.stream().map(c -> c.split("_")[0]).distinct())
                     .containsExactlyInAnyOrderElementsOf(GraphContract.GRAPHS);
             return cases.stream();
@@ -59,8 +60,25 @@ class GraphParityTest {
         for (Map.Entry<String, Npy> e : expected.entrySet()) {
             HostTensor out = actual.get(e.getKey());
             assertThat(out.shape()).as(referenceCase + "/" + e.getKey() + " shape").containsExactly(e.getValue().shape());
-            Parity.of(referenceCase + "/" + e.getKey(), e.getValue().floats(), out.data()).assertWithin(1e-4);
+            Parity parity = Parity.of(referenceCase + "/" + e.getKey(), e.getValue().floats(), out.data());
+            if (e.getKey().equals(GraphContract.AUDIO_FEATURES)) {
+                // Quantised to integers: equal, except a +-1 where the pre-rounding value sits on a .5 boundary.
+                assertThat(parity.maxAbs()).as(referenceCase + " audio features").isLessThanOrEqualTo(1.0);
+                assertThat(countDifferent(e.getValue().floats(), out.data())).as("+-1 differences").isLessThanOrEqualTo(1);
+            } else {
+                parity.assertWithin(1e-4);
+            }
         }
         assertThat(ledger.openHandles()).as("native handles left open: %s", ledger).isZero();
+    }
+
+    private static int countDifferent(float[] expected, float[] actual) {
+        int n = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] != actual[i]) {
+                n++;
+            }
+        }
+        return n;
     }
 }
