@@ -76,7 +76,9 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
         var headers = DeadLetters.headers(record.headers(), reason, exception.getMessage(), STAGE, record.topic(),
                 record.partition(), record.offset(), record.timestamp(), exception.getClass().getName());
         try {
-            producer.send(new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(), headers))
+            // A record without a timestamp (-1) gets the dead-letter write time.
+            Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
+            producer.send(new ProducerRecord<>(topic, null, timestamp, record.key(), record.value(), headers))
                     .get(30, TimeUnit.SECONDS);
             LOG.debugf("dead letter: reason=%s stage=%s topic=%s partition=%d offset=%d", reason, STAGE, record.topic(),
                     record.partition(), record.offset());

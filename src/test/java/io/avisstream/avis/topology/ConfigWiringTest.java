@@ -1,0 +1,47 @@
+package io.avisstream.avis.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.avisstream.avis.engine.Engine;
+import io.avisstream.avis.events.EventsConfig;
+import io.avisstream.avis.tracking.TrackingConfig;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The CDI wiring: configuration mappings feed the topology, and the test engine replaces any real engine. */
+@QuarkusTest
+class ConfigWiringTest {
+    @Inject
+    Engine engine;
+    @Inject
+    JoinConfig join;
+    @Inject
+    InferenceConfig inference;
+    @Inject
+    TrackingConfig tracking;
+    @Inject
+    EventsConfig events;
+    @Inject
+    StreamsRuntimeConfig runtime;
+    @Inject
+    AvisStreams streams;
+
+    @Test
+    void shouldBuildTheTopologyFromConfigurationWithTheDocumentedDefaults() {
+        // Given the application.properties of the test profile (idle-flush 1 s, the rest default)
+        TopologySettings settings = TopologySettings.from(join, inference, tracking, events);
+
+        // Then
+        assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
+        assertThat(settings).isEqualTo(new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 500, 4096, 4096,
+                Duration.ofSeconds(30), 1.0, 0.5, 5, 2, 2));
+        assertThat(runtime.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(AvisTopology.build(engine, settings, streams.contract()).describe().toString())
+                .contains(AvisTopology.JOIN, AvisTopology.TRACKER_STORE);
+    }
+}
