@@ -24,7 +24,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,10 +152,7 @@ public class DemoCommand implements AvisCommand {
         Path eventsFile = options.outDir().resolve("events.jsonl");
         writeJsonLines(masksFile, results.masks(), MessageCodec.MASKS);
         writeJsonLines(eventsFile, results.events(), MessageCodec.EVENTS);
-        Map<Long, FrameOverlay> overlays = new HashMap<>();
-        for (MasksMessage masks : results.masks()) {
-            overlays.put(masks.seq(), MasksOverlays.of(masks));
-        }
+        Map<Long, FrameOverlay> overlays = MasksOverlays.all(results.masks());
         AnnotatedVideoRenderer.Result rendered = new AnnotatedVideoRenderer().render(input,
                 options.outDir().resolve("annotated.mp4"), seq -> Optional.ofNullable(overlays.get(seq)));
         long tDone = System.nanoTime();

@@ -40,6 +40,27 @@ class MasksOverlaysTest {
     }
 
     @Test
+    void shouldDecodeOnceAndReuseTheSourceFrameInstancesForFramesThatWereNotInferred() {
+        // Given: frame 0 inferred, frames 1 and 2 repeat it
+        InstanceMessage instance = new InstanceMessage(1, 0, "person", 0.5f, true, List.of(0, 0, 1, 1),
+                RleMask.of(4, 6, CocoRle.encode(new BinaryMask(6, 4, new byte[24]))));
+        List<MasksMessage> records = List.of(
+                new MasksMessage("s", 0, 0, 6, 4, "complete", true, 0, "test", List.of(instance)),
+                new MasksMessage("s", 1, 40_000, 6, 4, "complete", false, 0, "test", List.of(instance)),
+                new MasksMessage("s", 2, 80_000, 6, 4, "missing", false, 0, "test", List.of(instance)));
+
+        // When
+        var overlays = MasksOverlays.all(records);
+
+        // Then: one decoded mask shared, each frame with its own note
+        assertThat(overlays).containsOnlyKeys(0L, 1L, 2L);
+        assertThat(overlays.get(2L).instances().get(0)).isSameAs(overlays.get(0L).instances().get(0));
+        assertThat(overlays.get(1L).note()).isEqualTo("FROM 0");
+        assertThat(overlays.get(2L).note()).isEqualTo("FROM 0  AUDIO MISSING");
+        assertThat(overlays.get(0L).note()).isEqualTo("INFERRED");
+    }
+
+    @Test
     void shouldDrawABoxOnlyWhenTheMaskSizeDoesNotMatchTheFrame() {
         InstanceMessage instance = new InstanceMessage(1, 0, "person", 0.5f, false, List.of(0, 0, 1, 1),
                 RleMask.of(2, 2, CocoRle.encode(new BinaryMask(2, 2, new byte[4]))));
