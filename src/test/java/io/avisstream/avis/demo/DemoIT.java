@@ -16,12 +16,15 @@ import io.avisstream.avis.topology.message.InstanceMessage;
 import io.avisstream.avis.topology.message.MasksMessage;
 import io.avisstream.avis.topology.message.MessageCodec;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -37,7 +40,26 @@ import org.junit.jupiter.api.Test;
  * hold tone, those of 20, 30, 40 are silent.
  */
 @QuarkusTest
+@TestProfile(DemoIT.OwnPipeline.class)
 class DemoIT {
+
+    /**
+     * A Quarkus app of its own: a fresh in-process broker (so the demo's stream does not show up in other ITs'
+     * topic reads) and a fresh state directory (local stores checkpointed against an earlier, deleted broker
+     * would be restored as corrupted tasks while the demo is already sending).
+     */
+    public static class OwnPipeline implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Path stateDir = Files.createTempDirectory(Path.of("target"), "demo-it-state-");
+                return Map.of("avis.topology.state-dir", stateDir.toString(),
+                        "avis.topology.application-id", "avis-stream-demo-it");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
 
     @Inject
     DemoCommand demo;
