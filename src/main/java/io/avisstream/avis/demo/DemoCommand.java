@@ -24,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,6 +108,7 @@ public class DemoCommand implements AvisCommand {
         JpegEncoder jpeg = options.jpeg() ? new JpegEncoder(config.jpegQuality()) : null;
         long frames = 0;
         long chunks = 0;
+        Map<Long, Long> sentAtNanos = new HashMap<>();
         MediaInfo info;
         DemoTransport.Results results;
         String broker;
@@ -124,10 +126,11 @@ public class DemoCommand implements AvisCommand {
             for (Optional<MediaSample> next = reader.next(); next.isPresent(); next = reader.next()) {
                 MediaSample sample = next.get();
                 if (options.realtime()) {
-                    pace(playStart, sample.ptsMicros());
+                    pace(session, playStart, sample.ptsMicros());
                 }
                 if (sample instanceof DecodedFrame frame) {
                     session.send(toMessage(options.streamId(), frame, jpeg));
+                    sentAtNanos.put(frame.seq(), System.nanoTime());
                     frames++;
                 } else if (sample instanceof PcmChunk chunk) {
                     session.send(AudioChunkMessage.of(options.streamId(), chunk.startMicros(), chunk.samples()));
@@ -157,7 +160,8 @@ public class DemoCommand implements AvisCommand {
                 options.outDir().resolve("annotated.mp4"), seq -> Optional.ofNullable(overlays.get(seq)));
         long tDone = System.nanoTime();
         return new DemoReport(bundled ? "bundled " + BUNDLED_CLIP : input.toString(), info, broker, frames, chunks,
-                results, masksFile, eventsFile, rendered, new DemoReport.Timings(tOpened - t0, tSent - tOpened,
+                results, Latency.of(sentAtNanos, results.receivedAtNanos(), results.masks()), masksFile, eventsFile,
+                rendered, new DemoReport.Timings(tOpened - t0, tSent - tOpened,
                         tReceived - tSent, tDone - tReceived, tDone - t0));
     }
 
@@ -170,16 +174,11 @@ public class DemoCommand implements AvisCommand {
                         FrameEncoding.JPEG, jpeg.encode(image));
     }
 
-    private static void pace(long playStartNanos, long ptsMicros) {
+    /** Waits until the item is due, collecting results meanwhile so their arrival times are measured. */
+    private static void pace(DemoTransport.Session session, long playStartNanos, long ptsMicros) {
         long due = playStartNanos + ptsMicros * 1000;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while pacing", e);
-            }
+        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+            session.poll(java.time.Duration.ofNanos(Math.min(wait, 20_000_000L)));
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /** What one demo run did, printed as the command's summary table. */
 record DemoReport(String input, MediaInfo info, String broker, long framesSent, long audioChunksSent,
-        DemoTransport.Results results, Path masksFile, Path eventsFile, AnnotatedVideoRenderer.Result rendered,
+        DemoTransport.Results results, Latency latency, Path masksFile, Path eventsFile, AnnotatedVideoRenderer.Result rendered,
         Timings timings) {
 
     /**
@@ -79,6 +79,7 @@ record DemoReport(String input, MediaInfo info, String broker, long framesSent, 
         row(out, "throughput", String.format(Locale.ROOT,
                 "%.1f frames/s from first send to last masks record (%d frames in %.2f s)",
                 pipeline > 0 ? results.masks().size() / pipeline : 0.0, results.masks().size(), pipeline));
+        row(out, "latency", latency.describe());
         row(out, "outputs", masksFile + ", " + eventsFile + ", " + rendered.output() + " (" + rendered.videoCodec()
                 + ")");
     }

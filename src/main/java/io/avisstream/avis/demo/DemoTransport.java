@@ -6,6 +6,7 @@ import io.avisstream.avis.topology.message.FrameMessage;
 import io.avisstream.avis.topology.message.MasksMessage;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the demo reaches the running service: the Kafka side lives in {@code io.avisstream.avis.api.demo}, so this
@@ -34,8 +35,11 @@ public interface DemoTransport {
         /** Blocks until everything sent is acknowledged by the broker. */
         void flush();
 
+        /** Collects whatever masks and events of this stream arrived, waiting at most {@code maxWait}. */
+        void poll(Duration maxWait);
+
         /**
-         * Collects this stream's masks and events until frames {@code 0..expectedFrames-1} all have a masks record
+         * Collects this stream's masks and events (including those {@link #poll} already collected) until frames {@code 0..expectedFrames-1} all have a masks record
          * or {@code timeout} passes; events that follow the last masks record within {@code settle} are included.
          */
         Results await(long expectedFrames, Duration timeout, Duration settle, Progress progress);
@@ -55,13 +59,16 @@ public interface DemoTransport {
      *
      * @param masks one per frame seq, in seq order (duplicates dropped and counted)
      * @param events in arrival order
+     * @param receivedAtNanos {@link System#nanoTime()} at which each seq's masks record was first received
      * @param duplicates masks records seen again for a seq already collected
      * @param timedOut whether the wait ended before every frame had its masks record
      */
-    record Results(List<MasksMessage> masks, List<EventMessage> events, long duplicates, boolean timedOut) {
+    record Results(List<MasksMessage> masks, List<EventMessage> events, Map<Long, Long> receivedAtNanos,
+            long duplicates, boolean timedOut) {
         public Results {
             masks = List.copyOf(masks);
             events = List.copyOf(events);
+            receivedAtNanos = Map.copyOf(receivedAtNanos);
         }
     }
 }

@@ -66,6 +66,11 @@ public class KafkaDemoTransport implements DemoTransport {
         private final KafkaProducer<String, byte[]> producer;
         private final KafkaConsumer<String, byte[]> consumer;
         private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+        /** What came back so far, collected by {@link #poll} during and after sending. */
+        private final TreeMap<Long, MasksMessage> masks = new TreeMap<>();
+        private final Map<Long, Long> receivedAtNanos = new HashMap<>();
+        private final List<EventMessage> events = new ArrayList<>();
+        private long duplicates;
         /** Record timestamps follow the clip's pts from the moment the session opened. */
         private final long baseEpochMillis = System.currentTimeMillis();
 
@@ -173,34 +178,39 @@ public class KafkaDemoTransport implements DemoTransport {
         }
 
         @Override
+        public void poll(Duration maxWait) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(maxWait)) {
+                if (!streamId.equals(record.key())) {
+                    continue;
+                }
+                if (record.topic().equals(Topics.MASKS.name())) {
+                    Optional<MasksMessage> message = decode(Topics.MASKS, record);
+                    if (message.isEmpty()) {
+                        continue;
+                    }
+                    if (masks.putIfAbsent(message.get().seq(), message.get()) == null) {
+                        receivedAtNanos.put(message.get().seq(), System.nanoTime());
+                    } else {
+                        duplicates++;
+                    }
+                } else {
+                    decode(Topics.EVENTS, record).ifPresent(events::add);
+                }
+            }
+        }
+
+        @Override
         public Results await(long expectedFrames, Duration timeout, Duration settle, Progress progress) {
-            TreeMap<Long, MasksMessage> masks = new TreeMap<>();
-            List<EventMessage> events = new ArrayList<>();
-            long duplicates = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             long settleUntil = Long.MAX_VALUE;
             long lastReport = 0;
             while (true) {
                 long now = System.nanoTime();
-                if (now > settleUntil) {
-                    return new Results(List.copyOf(masks.values()), events, duplicates, false);
+                if (now > settleUntil || now > deadline) {
+                    return new Results(List.copyOf(masks.values()), events, Map.copyOf(receivedAtNanos), duplicates,
+                            !complete(masks, expectedFrames));
                 }
-                if (now > deadline) {
-                    return new Results(List.copyOf(masks.values()), events, duplicates, !complete(masks, expectedFrames));
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!streamId.equals(record.key())) {
-                        continue;
-                    }
-                    if (record.topic().equals(Topics.MASKS.name())) {
-                        Optional<MasksMessage> message = decode(Topics.MASKS, record);
-                        if (message.isPresent() && masks.putIfAbsent(message.get().seq(), message.get()) != null) {
-                            duplicates++;
-                        }
-                    } else {
-                        decode(Topics.EVENTS, record).ifPresent(events::add);
-                    }
-                }
+                poll(Duration.ofMillis(200));
                 if (settleUntil == Long.MAX_VALUE && complete(masks, expectedFrames)) {
                     settleUntil = System.nanoTime() + settle.toNanos();
                 }
