@@ -41,8 +41,9 @@ class ExternalClusterIT {
     @Inject
     AvisStreams streams;
 
+    // Optional: every @QuarkusTest class is a bean of every test application, and the others have no such key.
     @ConfigProperty(name = "kafka.bootstrap.servers")
-    String configured;
+    java.util.Optional<String> configured;
 
     @Test
     void shouldUseTheConfiguredClusterInsteadOfStartingABroker() throws Exception {
@@ -61,7 +62,7 @@ class ExternalClusterIT {
         }
 
         // Then
-        assertThat(bootstrap).isEqualTo(configured);
+        assertThat(configured).contains(bootstrap);
         List<String> seen = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "external-it",

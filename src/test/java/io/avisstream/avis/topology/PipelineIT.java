@@ -52,6 +52,12 @@ class PipelineIT {
     @Inject
     Engine engine;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/streams/cam-a/tracks")
+    java.net.URL camATracks;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/streams/no-such-stream/tracks")
+    java.net.URL unknownTracks;
+
     @Test
     void shouldEmitOneMasksRecordPerFrameInPerStreamOrderWithNothingLost() throws Exception {
         // Given the service started on a fresh in-process broker
@@ -124,5 +130,14 @@ class PipelineIT {
         }
         // 200 frames at 25 fps = 8 s: one inferred frame per second
         assertThat(inferredPerStream).containsOnly(Map.entry("cam-a", 8L), Map.entry("cam-b", 8L), Map.entry("cam-c", 8L));
+
+        // And the tracker store answers interactive queries for its streams
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> tracks = http.send(java.net.http.HttpRequest.newBuilder(camATracks.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(tracks.statusCode()).isEqualTo(200);
+        assertThat(tracks.body()).contains("\"streamId\":\"cam-a\"", "\"inferredFrames\":8", "\"trackId\":1", "\"hits\":8");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(unknownTracks.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 }
