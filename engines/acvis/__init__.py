@@ -1,0 +1,1 @@
+"""ACVIS audio-visual instance segmentation in pure PyTorch (model, conversion, export)."""

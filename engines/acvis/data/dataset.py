@@ -1,0 +1,206 @@
+"""AVISeg-format dataset reader and clip sampler (``aviseg-data-and-metrics.md`` §1, spec §2.2, §4.1).
+
+Layout under ``root``::
+
+    <split>.json                                annotations (YouTube-VIS style)
+    <split>/JPEGImages/<video>/<n>.jpg          frames, 1 per second
+    <split>/MELAudios/<video>.npy               float64 [T, 96, 64], row i = audio second i
+    <split>/num_ins_CSVs/<video>.csv            "instance_cnt" header + T rows (sounding objects per frame)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from acvis.data.augmentation import ClipAugmentation, apply_clip_augmentation
+from acvis.data.rle import segmentation_to_mask
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    """One video of the split: frame paths in order, size, and its annotation tracks."""
+
+    video_id: int
+    name: str
+    frame_paths: tuple[Path, ...]
+    height: int
+    width: int
+    annotations: tuple[dict, ...]  # {"id", "label" (contiguous 0..K-1), "height", "width", "segmentations"}
+
+    @property
+    def length(self) -> int:
+        return len(self.frame_paths)
+
+
+class AVISegDataset:
+    """Reads one split of an AVISeg-format dataset.
+
+    Args:
+        root: dataset root (holding ``<split>.json`` and ``<split>/``).
+        split: ``train``, ``val`` or ``test``.
+        filter_empty: drop videos whose annotations are all empty (``FILTER_EMPTY_ANNOTATIONS``).
+    """
+
+    def __init__(self, root: str | Path, split: str = "train", *, filter_empty: bool = True):
+        self.root = Path(root)
+        self.split = split
+        annotation_file = self.root / f"{split}.json"
+        if not annotation_file.is_file():
+            raise FileNotFoundError(f"annotation file {annotation_file} not found")
+        data = json.loads(annotation_file.read_text())
+        self.categories = [(int(c["id"]), c["name"]) for c in data["categories"]]
+        # the model's contiguous labels 0..K-1 follow the dataset ids in ascending order (spec §1.3)
+        self.id_to_label = {cid: i for i, (cid, _) in enumerate(sorted(self.categories))}
+        tracks: dict[int, list[dict]] = {}
+        for ann in data["annotations"]:
+            tracks.setdefault(int(ann["video_id"]), []).append(ann)
+        frames_root = self.root / split / "JPEGImages"
+        videos = []
+        for v in data["videos"]:
+            anns = tuple({"id": int(a["id"]), "label": self.id_to_label[int(a["category_id"])],
+                          "height": int(a.get("height", v["height"])), "width": int(a.get("width", v["width"])),
+                          "segmentations": a["segmentations"]} for a in tracks.get(int(v["id"]), []))
+            if filter_empty and not any(any(s for s in a["segmentations"]) for a in anns):
+                continue
+            videos.append(VideoRecord(int(v["id"]), Path(v["file_names"][0]).parts[0],
+                                      tuple(frames_root / f for f in v["file_names"]), int(v["height"]),
+                                      int(v["width"]), anns))
+        self.videos = videos
+
+    def __len__(self) -> int:
+        return len(self.videos)
+
+    def mel(self, video: VideoRecord) -> np.ndarray:
+        """[T, 96, 64] log-mel patches; checks that there is one per frame."""
+        patches = np.load(self.root / self.split / "MELAudios" / f"{video.name}.npy")
+        if patches.shape[1:] != (96, 64) or patches.shape[0] < video.length:
+            raise ValueError(f"{video.name}: mel patches {patches.shape} for {video.length} frames")
+        return patches
+
+    def counts(self, video: VideoRecord) -> np.ndarray:
+        """Per-frame sounding-instance counts from ``num_ins_CSVs`` [T] int64."""
+        path = self.root / self.split / "num_ins_CSVs" / f"{video.name}.csv"
+        with path.open(newline="") as f:
+            rows = list(csv.DictReader(f))
+        values = np.array([int(float(r["instance_cnt"])) for r in rows], dtype=np.int64)
+        if values.shape[0] < video.length:
+            raise ValueError(f"{path}: {values.shape[0]} counts for {video.length} frames")
+        return values
+
+    @staticmethod
+    def frame(path: Path) -> np.ndarray:
+        """RGB uint8 [H, W, 3]."""
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            raise FileNotFoundError(f"cannot read frame {path}")
+        return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+    @staticmethod
+    def instance_mask(annotation: dict, frame: int) -> np.ndarray | None:
+        """The annotation's mask in ``frame`` (uint8) or ``None`` when the object is absent/silent."""
+        return segmentation_to_mask(annotation["segmentations"][frame], annotation["height"], annotation["width"])
+
+
+def sample_clip_frames(length: int, rng: np.random.Generator, num_frames: int = 5, frame_range: int = 20) -> list[int]:
+    """Training clip indices (spec §2.2): a uniform reference frame ``r`` plus ``num_frames - 1`` draws *with
+    replacement* from ``[max(0, r - range), min(length, r + range + 1))`` without ``r``; sorted ascending."""
+    if length < 1:
+        raise ValueError("video has no frames")
+    ref = int(rng.integers(0, length))
+    pool = [i for i in range(max(0, ref - frame_range), min(length, ref + frame_range + 1)) if i != ref]
+    if not pool:  # a single-frame video: repeat the reference
+        pool = [ref]
+    others = rng.choice(pool, size=num_frames - 1, replace=True).tolist()
+    return sorted([ref, *others])
+
+
+def clip_targets(masks: torch.Tensor, present: torch.Tensor, labels: torch.Tensor, track_ids: torch.Tensor):
+    """Clip and frame targets (spec §4.1).
+
+    Args:
+        masks: [N, T, H, W] bool instance masks of the clip (zeros where absent).
+        present: [N, T] bool, annotation non-null in the frame.
+        labels: [N] contiguous labels; track_ids: [N] annotation order of the tracks.
+
+    An instance's id is ``-1`` in frames where its mask is empty; instances absent in every frame are
+    dropped; ids are shifted so the smallest valid id is 0. Returns ``(clip, frames)``: clip = {labels [N'],
+    ids [N', T], masks [N', T, H, W]}, frames = per frame {labels, ids, masks [N_t, H, W]}.
+    """
+    valid = present & masks.flatten(2).any(-1)  # [N, T]
+    ids = torch.where(valid, track_ids[:, None].expand_as(valid), torch.full_like(valid, -1, dtype=torch.int64))
+    keep = valid.any(1)
+    labels, ids, masks, valid = labels[keep], ids[keep], masks[keep], valid[keep]
+    if ids.numel() and (ids >= 0).any():
+        ids = torch.where(ids >= 0, ids - ids[ids >= 0].min(), ids)
+    clip = {"labels": labels, "ids": ids, "masks": masks & valid[:, :, None, None]}
+    frames = []
+    for t in range(masks.shape[1]):
+        sel = valid[:, t]
+        frames.append({"labels": labels[sel], "ids": ids[sel, t], "masks": masks[sel, t]})
+    return clip, frames
+
+
+class ClipMapper:
+    """Turns a video of an :class:`AVISegDataset` into one training clip.
+
+    Args:
+        num_frames: frames per clip (``SAMPLING_FRAME_NUM`` 5).
+        frame_range: sampling range around the reference (``SAMPLING_FRAME_RANGE`` 20).
+        augmentation: clip augmentation, or ``None`` for none.
+    """
+
+    def __init__(self, *, num_frames: int = 5, frame_range: int = 20, augmentation: ClipAugmentation | None = None):
+        self.num_frames = num_frames
+        self.frame_range = frame_range
+        self.augmentation = augmentation
+
+    def __call__(self, dataset: AVISegDataset, index: int, rng: np.random.Generator) -> dict:
+        """Returns ``images`` [T, 3, H, W] float32 (0..255 RGB), ``mel`` [T, 96, 64] float32, ``counts`` [T]
+        int64, ``frame_idx`` list, ``video_id``, ``clip`` and ``frames`` targets (see :func:`clip_targets`)."""
+        video = dataset.videos[index]
+        frame_idx = sample_clip_frames(video.length, rng, self.num_frames, self.frame_range)
+        images = [dataset.frame(video.frame_paths[i]) for i in frame_idx]
+        masks = [[dataset.instance_mask(a, i) for a in video.annotations] for i in frame_idx]
+        if self.augmentation is not None:
+            images, masks = apply_clip_augmentation(images, masks, self.augmentation, rng)
+        h, w = images[0].shape[:2]
+        n = len(video.annotations)
+        mask_t = torch.zeros(n, len(frame_idx), h, w, dtype=torch.bool)
+        present = torch.zeros(n, len(frame_idx), dtype=torch.bool)
+        for t, frame_masks in enumerate(masks):
+            for k, m in enumerate(frame_masks):
+                if m is not None:
+                    if m.shape != (h, w):
+                        raise ValueError(f"{video.name}: mask {m.shape} vs frame {(h, w)} (annotation {k})")
+                    mask_t[k, t] = torch.from_numpy(m > 0)
+                    present[k, t] = True
+        labels = torch.tensor([a["label"] for a in video.annotations], dtype=torch.int64)
+        clip, frames = clip_targets(mask_t, present, labels, torch.arange(n, dtype=torch.int64))
+        mel = dataset.mel(video)[frame_idx]
+        counts = dataset.counts(video)[frame_idx]
+        return {
+            "images": torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float(),
+            "mel": torch.from_numpy(mel.astype(np.float32)),
+            "counts": torch.from_numpy(counts),
+            "frame_idx": frame_idx,
+            "video_id": video.video_id,
+            "clip": clip,
+            "frames": frames,
+        }
+
+
+def pad_targets(clip: dict, frames: list[dict], padded_hw: tuple[int, int]):
+    """Paste target masks into zero tensors of the padded image size (bottom/right padding, spec §4.1)."""
+    def pad(m: torch.Tensor) -> torch.Tensor:
+        out = m.new_zeros(*m.shape[:-2], *padded_hw)
+        out[..., :m.shape[-2], :m.shape[-1]] = m
+        return out
+
+    return ({**clip, "masks": pad(clip["masks"])}, [{**f, "masks": pad(f["masks"])} for f in frames])

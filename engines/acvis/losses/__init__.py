@@ -1,0 +1,1 @@
+"""Losses of ACVIS training: matchers, frame/video criteria, SAOC count loss (spec §4)."""

@@ -1,0 +1,283 @@
+package io.avisstream.avis.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Latency and throughput of the engine at 360x640, next to PyTorch eager on the same model config and machine
+ * ({@code engines/tools/bench_torch.py}, run in the same invocation). A benchmark, not a test: it prints a table.
+ *
+ * <p>Stages: {@code encode} = log-mel + audio graph + resize + frame graph for a batch of frames (batch 1 and 8);
+ * {@code decode} = video graph over a W-frame window + candidates + masks of the newest frame; {@code batching}
+ * = {@link BatchingEngine} with one caller (must cost nothing over batch 1) and with 8 concurrent callers.
+ */
+public final class EngineBench {
+
+    private static final Logger LOG = Logger.getLogger(EngineBench.class);
+    static final int WIDTH = 640;
+    static final int HEIGHT = 360;
+
+    /** Bench parameters: model dir, timed calls per stage, threads, whether to run the PyTorch script. */
+    public record Options(Path modelDir, int frames, int threads, boolean torch, Path torchScript, Path python) {
+    }
+
+    /** One measured row: per-call latency percentiles and frames per second. */
+    record Row(String stage, int batch, double p50, double p99, double fps) {
+    }
+
+    private EngineBench() {
+    }
+
+    public static int run(EngineSettings base, Options options, PrintStream out) throws Exception {
+        EngineSettings settings = base.withModelDir(options.modelDir()).withThreads(options.threads()).withWarmUp(true);
+        Map<String, Row> measured = new LinkedHashMap<>();
+        List<String> stages = new ArrayList<>();
+        ResourceLedger ledger = new ResourceLedger();
+        String provider;
+        String modelId;
+        try (AcvisEngine engine = EngineFactory.create(settings, ledger)) {
+            provider = engine.info().executionProvider();
+            modelId = engine.info().modelId();
+            for (int batch : new int[] {1, 8}) {
+                List<FrameRequest> requests = requests(batch, 0);
+                int calls = Math.max(2, options.frames() / batch);
+                engine.encodeTimings().reset();
+                measured.put("encode/" + batch, row("encode", batch, time(() -> engine.encodeFrames(requests), calls)));
+                StageTimings st = engine.encodeTimings();
+                double frames = (calls + 1.0) * batch;
+                stages.add(String.format(Locale.ROOT, "encode batch %d per frame: preprocess %.1f ms, inference %.1f ms,"
+                        + " postprocess %.1f ms", batch, st.micros(StageTimings.Stage.PREPROCESS) / 1e3 / frames,
+                        st.micros(StageTimings.Stage.INFERENCE) / 1e3 / frames,
+                        st.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / frames));
+            }
+            FrameFeatures newest = engine.encodeFrames(requests(1, 99)).get(0);
+            int past = engine.info().windowFrames() - 1;
+            WindowRequest window = new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
+                    java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
+            measured.put("decode-live/1", row("decode (threshold " + settings.scoreThreshold() + ")", 1,
+                    time(() -> engine.decodeWindows(List.of(window)), options.frames())));
+
+            try (BatchingEngine batching = new BatchingEngine(new Unclosable(engine), 8, settings.batchMaxWait())) {
+                List<FrameRequest> one = requests(1, 0);
+                measured.put("batching-1-caller/1",
+                        row("batching, 1 caller", 1, time(() -> batching.encodeFrames(one), options.frames())));
+                measured.put("batching-8-callers/8", concurrent(batching, options.frames()));
+            }
+        }
+        // The official step scores masks for every top-k pair; threshold 0 makes the Java engine do that work too.
+        try (AcvisEngine engine = EngineFactory.create(settings.withScoring(settings.topK(), 0f).withWarmUp(false), ledger)) {
+            FrameFeatures newest = engine.encodeFrames(requests(1, 99)).get(0);
+            int past = engine.info().windowFrames() - 1;
+            WindowRequest window = new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
+                    java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
+            measured.put("decode/1", row("decode (threshold 0: all top-k masked)", 1,
+                    time(() -> engine.decodeWindows(List.of(window)), options.frames())));
+        }
+        if (ledger.openHandles() != 0) {
+            throw new IllegalStateException("engine leaked native handles: " + ledger);
+        }
+        Map<String, Row> torch = options.torch() ? torchRows(options) : Map.of();
+        print(out, options, provider, modelId, measured, torch);
+        stages.forEach(out::println);
+        return 0;
+    }
+
+    /** 8 caller threads, one frame each per call: how the BatchingEngine groups them, frames/s overall. */
+    private static Row concurrent(BatchingEngine batching, int frames) throws Exception {
+        int callers = 8;
+        int perCaller = Math.max(2, frames / 2);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            long framesBefore = batching.frames();
+            long batchesBefore = batching.batches();
+            List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            long start = System.nanoTime();
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                int caller = c;
+                all.add(CompletableFuture.runAsync(() -> {
+                    List<FrameRequest> one = requests(1, caller);
+                    for (int i = 0; i < perCaller; i++) {
+                        long t0 = System.nanoTime();
+                        batching.encodeFrames(one);
+                        latencies.add((System.nanoTime() - t0) / 1e6);
+                    }
+                }, pool));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long framesRun = batching.frames() - framesBefore;
+            long batchesRun = batching.batches() - batchesBefore;
+            double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            LOG.infof("batching bench: %d frames in %d engine calls (mean batch %.2f)", framesRun, batchesRun,
+                    (double) framesRun / Math.max(1, batchesRun));
+            return new Row(String.format(Locale.ROOT, "batching, 8 callers (mean batch %.1f)",
+                    (double) framesRun / Math.max(1, batchesRun)), 8, percentile(sorted, 0.5), percentile(sorted, 0.99),
+                    framesRun / seconds);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<FrameRequest> requests(int batch, int seed) {
+        List<FrameRequest> out = new ArrayList<>();
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < batch; i++) {
+            byte[] rgb = new byte[WIDTH * HEIGHT * 3];
+            random.nextBytes(rgb);
+            short[] pcm = new short[AudioWindow.SAMPLES];
+            for (int n = 0; n < pcm.length; n++) {
+                pcm[n] = (short) (random.nextGaussian() * 3000);
+            }
+            out.add(new FrameRequest("bench-" + i, seed, 0, new VideoFrame(WIDTH, HEIGHT, rgb),
+                    new AudioWindow(pcm, AudioCoverage.COMPLETE)));
+        }
+        return out;
+    }
+
+    private static double[] time(Runnable call, int calls) {
+        call.run();
+        double[] ms = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long start = System.nanoTime();
+            call.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+
+    private static Row row(String stage, int batch, double[] sortedMs) {
+        double mean = Arrays.stream(sortedMs).average().orElse(Double.NaN);
+        return new Row(stage, batch, percentile(sortedMs, 0.5), percentile(sortedMs, 0.99), batch * 1000.0 / mean);
+    }
+
+    static double percentile(double[] sorted, double q) {
+        int index = Math.max(0, (int) Math.ceil(q * sorted.length) - 1);
+        return sorted[Math.min(index, sorted.length - 1)];
+    }
+
+    private static Map<String, Row> torchRows(Options options) throws IOException, InterruptedException {
+        if (!Files.isExecutable(options.python()) || !Files.isRegularFile(options.torchScript())) {
+            LOG.warnf("PyTorch comparison skipped: %s or %s is missing", options.python(), options.torchScript());
+            return Map.of();
+        }
+        Process process = new ProcessBuilder(options.python().toString(), options.torchScript().toString(), "--model",
+                options.modelDir().toString(), "--frames", Integer.toString(options.frames()), "--threads",
+                Integer.toString(options.threads())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, Row> rows = new LinkedHashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("{")) {
+                    JsonNode node = json.readTree(line);
+                    Row row = new Row(node.get("stage").asText(), node.get("batch").asInt(), node.get("p50_ms").asDouble(),
+                            node.get("p99_ms").asDouble(), node.get("fps").asDouble());
+                    rows.put(row.stage() + "/" + row.batch(), row);
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (exit != 0) {
+            LOG.warnf("%s exited with %d", options.torchScript(), exit);
+        }
+        return rows;
+    }
+
+    private static void print(PrintStream out, Options options, String provider, String modelId, Map<String, Row> java,
+            Map<String, Row> torch) {
+        out.printf(Locale.ROOT, "model %s (%s), %dx%d frames, %d threads, engine %s, %d timed calls per stage%n",
+                options.modelDir(), modelId, WIDTH, HEIGHT, options.threads(), provider, options.frames());
+        out.printf(Locale.ROOT, "%-38s %5s | %10s %10s %10s %9s | %10s %10s %9s | %9s%n", "stage", "batch",
+                "call p50", "call p99", "frame p50", "frames/s", "torch p50", "torch p99", "torch f/s", "speed-up");
+        for (Map.Entry<String, Row> e : java.entrySet()) {
+            Row j = e.getValue();
+            Row t = torch.get(e.getKey());
+            String torchCols = t == null ? String.format(Locale.ROOT, "%10s %10s %9s | %9s", "-", "-", "-", "-")
+                    : String.format(Locale.ROOT, "%10.1f %10.1f %9.2f | %8.2fx", t.p50(), t.p99(), t.fps(),
+                            t.p50() / j.p50());
+            out.printf(Locale.ROOT, "%-38s %5d | %10.1f %10.1f %10.1f %9.2f | %s%n", j.stage(), j.batch(), j.p50(), j.p99(),
+                    j.p50() / j.batch(), j.fps(), torchCols);
+        }
+        out.println("latencies in ms per call; speed-up = torch p50 / java p50 for the same stage and batch;");
+        out.println("torch decode = video module + the official top-k mask scoring of spec §5 (no pruning)");
+    }
+
+    /** Lets the bench wrap the engine in a BatchingEngine without the batcher closing it. */
+    private record Unclosable(Engine delegate) implements Engine {
+        @Override
+        public EngineInfo info() {
+            return delegate.info();
+        }
+
+        @Override
+        public List<FrameFeatures> encodeFrames(List<FrameRequest> batch) {
+            return delegate.encodeFrames(batch);
+        }
+
+        @Override
+        public List<FrameDetections> decodeWindows(List<WindowRequest> batch) {
+            return delegate.decodeWindows(batch);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Parses {@code [--model DIR] [--frames N] [--threads T] [--no-torch]} over defaults. */
+    public static Options parse(String[] args, Path defaultModel) {
+        Path model = defaultModel;
+        int frames = 20;
+        int threads = Runtime.getRuntime().availableProcessors();
+        boolean torch = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--model" -> model = Path.of(value(args, ++i, "--model"));
+                case "--frames" -> frames = Integer.parseInt(value(args, ++i, "--frames"));
+                case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
+                case "--no-torch" -> torch = false;
+                default -> throw new IllegalArgumentException("unknown bench argument " + args[i]
+                        + "; usage: bench [--model DIR] [--frames N] [--threads T] [--no-torch]");
+            }
+        }
+        if (frames < 2 || threads < 1) {
+            throw new IllegalArgumentException("bench needs --frames >= 2 and --threads >= 1");
+        }
+        return new Options(model, frames, threads, torch, Path.of("engines/tools/bench_torch.py"),
+                Path.of("/usr/bin/python3"));
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Entry point for running the bench without the Quarkus main: {@code java -cp ... EngineBench [args]}. */
+    public static void main(String[] args) throws Exception {
+        Options options = parse(args, Path.of("engines/models/tiny"));
+        System.exit(run(EngineSettings.defaults(options.modelDir()), options, System.out));
+    }
+}

@@ -1,0 +1,68 @@
+package io.avisstream.avis.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avisstream.avis.engine.Npy;
+import io.avisstream.avis.engine.Parity;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Parity with {@code engines/acvis/mel.py} on the vectors of {@code engines/tools/make_parity_vectors.py}. */
+class LogMelFrontEndTest {
+
+    private final LogMelFrontEnd frontEnd = new LogMelFrontEnd();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tone440", "chirp", "noise", "mixed", "silence"})
+    void shouldMatchPythonReferenceWithin1e5(String signal) {
+        // Given
+        short[] pcm = Npy.resource("parity/mel/" + signal + ".pcm.npy").shorts();
+        float[] expected = Npy.resource("parity/mel/" + signal + ".mel.npy").floats();
+
+        // When
+        float[] patch = frontEnd.patch(pcm);
+
+        // Then
+        Parity.of("mel/" + signal, expected, patch).assertWithin(1e-5);
+    }
+
+    @Test
+    void shouldReturnAllZeroPatchWhenWindowIsShorterThanOnePatch() {
+        // Given
+        short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES - 1];
+        Arrays.fill(pcm, (short) 1000);
+
+        // When
+        float[] patch = frontEnd.patch(pcm);
+
+        // Then
+        assertThat(patch).hasSize(96 * 64).containsOnly(0f);
+    }
+
+    @Test
+    void shouldPutA1kHzToneInTheBandCentredNearestToIt() {
+        // Given
+        short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES];
+        for (int n = 0; n < pcm.length; n++) {
+            pcm[n] = (short) Math.round(16000 * Math.sin(2 * Math.PI * 1000.0 * n / 16000.0));
+        }
+        double target = LogMelFrontEnd.hertzToMel(1000.0);
+        double low = LogMelFrontEnd.hertzToMel(125.0);
+        double step = (LogMelFrontEnd.hertzToMel(7500.0) - low) / 65;
+        int expectedBand = (int) Math.round((target - low) / step) - 1;
+
+        // When
+        float[] patch = frontEnd.patch(pcm);
+
+        // Then
+        int loudest = 0;
+        for (int band = 1; band < 64; band++) {
+            if (patch[10 * 64 + band] > patch[10 * 64 + loudest]) {
+                loudest = band;
+            }
+        }
+        assertThat(loudest).isEqualTo(expectedBand);
+    }
+}

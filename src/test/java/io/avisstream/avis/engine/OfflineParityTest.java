@@ -1,0 +1,158 @@
+package io.avisstream.avis.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine end to end against the exporter's offline-exact reference ({@code reference/offline}: one clip of
+ * T=7 frames resized to 72x128 from 144x256): audio + frame graphs, video graph over the clip, every top-k
+ * candidate's class probability, mask score (summed over frames) and final score, and the binary masks.
+ */
+class OfflineParityTest {
+
+    private static Path dir;
+    private static int frames;
+    private static FrameGeometry geometry;
+
+    @BeforeAll
+    static void readReference() {
+        dir = TinyModel.dir().resolve("reference/offline");
+        long[] outputSize = Npy.read(dir.resolve("inputs/output_size.npy")).longs();
+        Npy images = Npy.read(dir.resolve("inputs/images.npy"));
+        frames = (int) images.shape()[0];
+        int h = (int) images.shape()[2];
+        int w = (int) images.shape()[3];
+        geometry = new FrameGeometry((int) outputSize[1], (int) outputSize[0], w, h, (w + 31) / 32 * 32,
+                (h + 31) / 32 * 32);
+    }
+
+    private static float[] out(String name) {
+        return Npy.read(dir.resolve("outputs/" + name + ".npy")).floats();
+    }
+
+    private static List<FrameFeatures> encode(AcvisEngine engine) {
+        float[] images = Npy.read(dir.resolve("inputs/images.npy")).floats();
+        float[] mel = Npy.read(dir.resolve("inputs/mel.npy")).floats();
+        int plane = 3 * geometry.resizedWidth() * geometry.resizedHeight();
+        int patch = 96 * 64;
+        List<AcvisEngine.PreparedFrame> prepared = new ArrayList<>();
+        for (int t = 0; t < frames; t++) {
+            prepared.add(new AcvisEngine.PreparedFrame("clip", t, geometry,
+                    Arrays.copyOfRange(images, t * plane, (t + 1) * plane), Arrays.copyOfRange(mel, t * patch, (t + 1) * patch)));
+        }
+        return engine.encodePrepared(prepared);
+    }
+
+    private static float[] concat(List<FrameFeatures> features, java.util.function.Function<FrameFeatures, float[]> part) {
+        int n = part.apply(features.get(0)).length;
+        float[] all = new float[features.size() * n];
+        for (int t = 0; t < features.size(); t++) {
+            System.arraycopy(part.apply(features.get(t)), 0, all, t * n, n);
+        }
+        return all;
+    }
+
+    @Test
+    void shouldReproduceEveryTopKCandidateAndItsMasksOfTheOfflineReference() {
+        try (AcvisEngine engine = EngineFactory.create(TinyModel.settings(), new ResourceLedger(), GpuProbe.none())) {
+            // When: per-frame stage
+            List<FrameFeatures> clip = encode(engine);
+
+            // Then
+            assertThat(concat(clip, FrameFeatures::audioFeatures)).containsExactly(out("audio_features"));
+            Parity.of("offline/frame_queries", out("frame_queries"), concat(clip, FrameFeatures::frameQueries))
+                    .assertWithin(1e-4);
+            Parity.of("offline/mask_features", out("mask_features"), concat(clip, f -> f.maskFeatures().data()))
+                    .assertWithin(1e-4);
+
+            // When: video stage over the clip, every top-k candidate scored over all frames
+            Map<String, HostTensor> video = engine.runVideo(clip.stream().map(FrameFeatures::frameQueries).toList(),
+                    clip.stream().map(FrameFeatures::audioFeatures).toList());
+            float[] classLogits = video.get(GraphContract.CLASS_LOGITS).data();
+            Parity.of("offline/class_logits", out("class_logits"), classLogits).assertWithin(1e-4);
+            Parity.of("offline/mask_embed", out("mask_embed"), video.get(GraphContract.MASK_EMBED).data()).assertWithin(1e-4);
+            Parity.of("offline/sim_embed", out("sim_embed"), video.get(GraphContract.SIM_EMBED).data()).assertWithin(1e-4);
+            List<MaskDecoder.Candidate> topK = engine.maskDecoder().topK(classLogits, classLogits.length / 27);
+            AcvisEngine.MaskLogits logits = engine.maskLogits(topK, video.get(GraphContract.MASK_EMBED).data(), clip);
+            List<AcvisEngine.ScoredCandidate> scored = engine.score(topK, logits, clip);
+
+            // Then
+            long[] queries = Npy.read(dir.resolve("outputs/cand_query_index.npy")).longs();
+            long[] labels = Npy.read(dir.resolve("outputs/cand_labels.npy")).longs();
+            assertThat(scored.stream().mapToLong(AcvisEngine.ScoredCandidate::query).toArray()).containsExactly(queries);
+            assertThat(scored.stream().mapToLong(AcvisEngine.ScoredCandidate::classId).toArray()).containsExactly(labels);
+            Parity.of("offline/cand_class_prob", out("cand_class_prob"), floats(scored, AcvisEngine.ScoredCandidate::probability))
+                    .assertWithin(1e-4);
+            Parity.of("offline/cand_mask_score", out("cand_mask_score"), floats(scored, AcvisEngine.ScoredCandidate::maskScore))
+                    .assertWithin(1e-4);
+            Parity.of("offline/cand_score", out("cand_score"), floats(scored, AcvisEngine.ScoredCandidate::score))
+                    .assertWithin(1e-4);
+            byte[] kept = Npy.read(dir.resolve("outputs/cand_kept.npy")).bytes();
+            for (int i = 0; i < kept.length; i++) {
+                assertThat(scored.get(i).score() > 0.3f).as("kept %d", i).isEqualTo(kept[i] == 1);
+            }
+            byte[] expectedMasks = Npy.read(dir.resolve("outputs/cand_masks_top.npy")).bytes();
+            int pixels = geometry.originalWidth() * geometry.originalHeight();
+            int mismatches = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int t = 0; t < frames; t++) {
+                    byte[] mask = engine.maskDecoder().binaryMask(logits.perFrame().get(t),
+                            scored.get(i).maskRow() * logits.planes().get(t), geometry).data();
+                    int offset = (i * frames + t) * pixels;
+                    for (int p = 0; p < pixels; p++) {
+                        if (mask[p] != expectedMasks[offset + p]) {
+                            mismatches++;
+                        }
+                    }
+                }
+            }
+            assertThat(mismatches).as("mask pixels differing from the reference (of %d)", 3 * frames * pixels).isZero();
+        }
+    }
+
+    @Test
+    void shouldKeepExactlyTheReferenceCandidatesAboveALowerThresholdInDecodeClip() {
+        // Given: random weights keep nothing above 0.3, so use a threshold that the reference scores straddle
+        float threshold = 0.05f;
+        float[] scores = out("cand_score");
+        long[] queries = Npy.read(dir.resolve("outputs/cand_query_index.npy")).longs();
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] > threshold) {
+                expected.add(queries[i]);
+            }
+        }
+        assertThat(expected).isNotEmpty().hasSizeLessThan(scores.length);
+
+        try (AcvisEngine engine = EngineFactory.create(TinyModel.settings().withScoring(100, threshold),
+                new ResourceLedger(), GpuProbe.none())) {
+            // When
+            List<AcvisEngine.ClipDetection> kept = engine.decodeClip(encode(engine));
+
+            // Then
+            assertThat(kept.stream().map(d -> (long) d.queryIndex()).sorted().toList())
+                    .containsExactlyElementsOf(expected.stream().sorted().toList());
+            assertThat(kept).allSatisfy(d -> {
+                assertThat(d.masks()).hasSize(frames);
+                assertThat(d.masks().get(0).width()).isEqualTo(geometry.originalWidth());
+                assertThat(d.score()).isGreaterThan(threshold);
+            });
+        }
+    }
+
+    private static float[] floats(List<AcvisEngine.ScoredCandidate> list,
+            java.util.function.ToDoubleFunction<AcvisEngine.ScoredCandidate> f) {
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) f.applyAsDouble(list.get(i));
+        }
+        return out;
+    }
+}
