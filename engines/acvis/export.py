@@ -182,12 +182,43 @@ def write_case(ref_root: Path, case: str, names_in: List[str], inputs: Tuple[Ten
     return entry
 
 
+class AttentionMargin:
+    """Records the smallest |mask logit| that the frame decoder thresholds into attention masks.
+
+    The masked attention blocks pixels where sigmoid(logit) < 0.5, a discontinuity: a logit within
+    float noise (~1e-6) of 0 can flip between runtimes and move the outputs by more than 1e-4.
+    Reference cases with a margin well above the noise are stable parity checks.
+    """
+
+    def __init__(self, model: ACVIS):
+        self.decoder = model.sem_seg_head.predictor
+        self.margin = float("inf")
+
+    def __enter__(self):
+        original = self.decoder._prediction_heads
+
+        def heads(output, mask_features, target):
+            res = original(output, mask_features, target)
+            att = torch.nn.functional.interpolate(res[1], size=(target.shape[2], target.shape[3]),
+                                                  mode="bilinear", align_corners=False)
+            self.margin = min(self.margin, float(att.abs().min()))
+            return res
+
+        self.decoder._prediction_heads = heads
+        return self
+
+    def __exit__(self, *exc):
+        del self.decoder._prediction_heads   # back to the class method
+        return False
+
+
 def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video_lengths: List[int],
               frames_per_case: int = 2):
     """Seeded inputs and eager outputs for every graph and shape case."""
     rng = np.random.default_rng(seed)
     spec = graph_spec(model)
     cases: Dict[str, List[Tuple[str, tuple, tuple]]] = {g: [] for g in GRAPHS}
+    margins: Dict[str, float] = {}
     with torch.no_grad():
         mel = torch.from_numpy(synthetic_mel(3, rng))
         aud = spec["audio"]["module"](mel)
@@ -197,11 +228,13 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
 
         frame_out = None
         for i, (h, w) in enumerate(image_sizes):
+            name = "frame" if i == 0 else f"frame_{h}x{w}"
             n = frames_per_case if i == 0 else 1
             img = torch.from_numpy(synthetic_images(n, h, w, rng))
             a = aud[:n]
-            outs = spec["frame"]["module"](img, a)
-            name = "frame" if i == 0 else f"frame_{h}x{w}"
+            with AttentionMargin(model) as margin:
+                outs = spec["frame"]["module"](img, a)
+            margins[name] = margin.margin
             cases["frame"].append((name, (img, a), outs))
             if frame_out is None:
                 frame_out = dict(zip(spec["frame"]["outputs"], outs))
@@ -225,7 +258,7 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
         emb1 = video_out["mask_embed"][:1].contiguous()
         mf2 = torch.randn(1, mf.shape[1], 5, 7, generator=torch.Generator().manual_seed(seed))
         cases["masks"].append(("masks_k1", (emb1, mf2), (spec["masks"]["module"](emb1, mf2),)))
-    return spec, cases
+    return spec, cases, margins
 
 
 def write_offline_case(model: ACVIS, ref_root: Path, seed: int, t: int = 7, size: Tuple[int, int] = (72, 128),
@@ -275,7 +308,7 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     ref_root = out_dir / "reference"
-    spec, cases = run_cases(model, seed, image_sizes, video_lengths)
+    spec, cases, margins = run_cases(model, seed, image_sizes, video_lengths)
 
     manifest = {
         "contract_version": CONTRACT_VERSION,
@@ -313,7 +346,10 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
                                   if k in spec[g]["inputs"] + spec[g]["outputs"]},
                  "reference": []}
         for name, ins, outs in cases[g]:
-            entry["reference"].append(write_case(ref_root, name, spec[g]["inputs"], ins, spec[g]["outputs"], outs))
+            case = write_case(ref_root, name, spec[g]["inputs"], ins, spec[g]["outputs"], outs)
+            if name in margins:
+                case["attention_logit_margin"] = margins[name]
+            entry["reference"].append(case)
         manifest["graphs"][g] = entry
     n_params = manifest["parameters"]
     if save_weights if save_weights is not None else n_params < 50_000_000:
@@ -335,8 +371,14 @@ def main(argv=None) -> int:
     ap.add_argument("--checkpoint", default=None, help="official-format or acvis.train checkpoint")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--image-sizes", default=None, help="HxW[,HxW...] of the frame cases (default 90x160,100x75)")
+    ap.add_argument("--video-lengths", default=None, help="T[,T...] of the video cases (default 5,1,7,13)")
+    ap.add_argument("--save-weights", action="store_true", default=None,
+                    help="write weights.pth also for large configs")
     args = ap.parse_args(argv)
-    m = export(args.config, args.out, args.checkpoint, args.seed)
+    sizes = [tuple(int(v) for v in s.split("x")) for s in args.image_sizes.split(",")] if args.image_sizes else None
+    lengths = [int(t) for t in args.video_lengths.split(",")] if args.video_lengths else None
+    m = export(args.config, args.out, args.checkpoint, args.seed, sizes, lengths, args.save_weights)
     for g, e in m["graphs"].items():
         print(f"{g:6s} {e['bytes'] / 1e6:8.2f} MB  {e['sha256'][:16]}  cases={len(e['reference'])}")
     return 0

@@ -6,8 +6,9 @@
 FLOPs are counted at the ATen level while the model runs (convolutions, matrix products,
 ``grid_sample`` taps): one multiply-add = 2 FLOPs; GMACs are reported too because detection papers
 often call MACs "FLOPs". Element-wise ops, norms and softmax are not counted.
-Latency: median wall time of ``--repeats`` runs after one warm-up, ``torch.no_grad``, fp32,
-``torch.set_num_threads(--threads)``.
+Latency: median wall time (and process CPU time, less sensitive to other load on a shared
+machine) of ``--repeats`` runs after one warm-up, ``torch.no_grad``, fp32,
+``torch.set_num_threads(--threads)``. The 1/5/15-minute load average is printed with the table.
 """
 
 from __future__ import annotations
@@ -68,14 +69,16 @@ class FlopCounter(TorchDispatchMode):
         return sum(self.macs.values())
 
 
-def _timed(fn: Callable[[], object], repeats: int) -> float:
+def _timed(fn: Callable[[], object], repeats: int):
+    """(median wall seconds, median process CPU seconds) after one warm-up run."""
     fn()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def profile(config: str, height: int = 360, width: int = 640, threads: int = 2, repeats: int = 3,
@@ -118,8 +121,9 @@ def profile(config: str, height: int = 360, width: int = 640, threads: int = 2, 
             counter = FlopCounter()
             with counter:
                 fn()
+            wall, cpu = _timed(fn, repeats)
             rows.append({"stage": name, "gmacs": counter.total_macs / 1e9, "gflops": 2 * counter.total_macs / 1e9,
-                         "latency_s": _timed(fn, repeats),
+                         "latency_s": wall, "cpu_s": cpu,
                          "macs_by_kind": {k2: v / 1e9 for k2, v in counter.macs.items()}})
 
     per_frame = next(r for r in rows if r["stage"].startswith("frame graph"))
@@ -131,19 +135,31 @@ def profile(config: str, height: int = 360, width: int = 640, threads: int = 2, 
         "per_frame_gflops": per_frame["gflops"] + vgg["gflops"],
         "per_frame_gmacs": per_frame["gmacs"] + vgg["gmacs"],
         "per_frame_latency_s": per_frame["latency_s"] + vgg["latency_s"],
+        "per_frame_cpu_s": per_frame["cpu_s"] + vgg["cpu_s"],
+        "load_average": _loadavg(),
         "stages": rows,
     }
 
 
+def _loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return [float(v) for v in f.read().split()[:3]]
+    except OSError:
+        return None
+
+
 def format_table(res: dict) -> str:
     lines = [f"config={res['config']} input={res['height']}x{res['width']} (padded {res['padded'][0]}x{res['padded'][1]}) "
-             f"threads={res['threads']} torch={res['torch']}",
+             f"threads={res['threads']} torch={res['torch']} load average (1/5/15 min) at end={res['load_average']}",
              f"parameters={res['parameters']:,} (without VGGish {res['parameters_without_vggish']:,})",
-             f"{'stage':40s} {'GMACs':>9s} {'GFLOPs':>9s} {'latency ms':>11s}"]
+             f"{'stage':40s} {'GMACs':>9s} {'GFLOPs':>9s} {'wall ms':>10s} {'CPU ms':>10s}"]
     for r in res["stages"]:
-        lines.append(f"{r['stage']:40s} {r['gmacs']:9.2f} {r['gflops']:9.2f} {r['latency_s'] * 1e3:11.1f}")
+        lines.append(f"{r['stage']:40s} {r['gmacs']:9.2f} {r['gflops']:9.2f} {r['latency_s'] * 1e3:10.1f} "
+                     f"{r['cpu_s'] * 1e3:10.1f}")
     lines.append(f"{'per frame (audio + frame graph)':40s} {res['per_frame_gmacs']:9.2f} "
-                 f"{res['per_frame_gflops']:9.2f} {res['per_frame_latency_s'] * 1e3:11.1f}")
+                 f"{res['per_frame_gflops']:9.2f} {res['per_frame_latency_s'] * 1e3:10.1f} "
+                 f"{res['per_frame_cpu_s'] * 1e3:10.1f}")
     return "\n".join(lines)
 
 

@@ -28,10 +28,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 from tqdm import tqdm
 
 from acvis.config import get_config, to_dict
-from acvis.data.augmentation import ClipAugmentation
+from acvis.data.augmentation import ClipAugmentation, shortest_edge_size
 from acvis.data.dataset import AVISegDataset, ClipMapper, pad_targets
 from acvis.data.rle import compress, encode
 from acvis.losses.saoc import saoc_decode
@@ -65,6 +66,8 @@ class TrainConfig:
     checkpoint_every: int = 5000
     log_every: int = 20
     seed: int = 0
+    test_min_size: int = 360  # MIN_SIZE_TEST: frames are resized to this short side for the test evaluation
+    test_max_size: int = 1333
 
     @staticmethod
     def official(model: str = "r50") -> "TrainConfig":
@@ -75,7 +78,7 @@ class TrainConfig:
         # from scratch (no COCO/ImageNet weights): higher LR, no backbone damping, one clip per step
         return TrainConfig(model="tiny", iters=300, base_lr=1e-3, backbone_multiplier=1.0, lr_steps=(240,),
                            clips_per_iter=1, augmentation=ClipAugmentation.tiny(), loss=LossConfig.tiny(),
-                           checkpoint_every=100, log_every=10)
+                           checkpoint_every=100, log_every=10, test_min_size=96, test_max_size=160)
 
 
 def train_config(name: str) -> TrainConfig:
@@ -207,8 +210,10 @@ def _track_iou(pred: np.ndarray, gt: list) -> float:
 
 
 @torch.no_grad()
-def evaluate(model, dataset: AVISegDataset, label_to_id: dict) -> tuple[dict, list[dict]]:
-    """Offline inference (spec §5) on every video of ``dataset``.
+def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
+             max_size: int = 1333) -> tuple[dict, list[dict]]:
+    """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
+    (long side <= ``max_size``, PIL bilinear) and masks returned at the original size.
 
     Returns ``(metrics, results)``: sounding-count accuracy (SAOC decoding vs the CSV, clamped at Kmax),
     the fraction of GT tracks that a same-class prediction covers with track IoU >= 0.5 (a quick proxy,
@@ -219,9 +224,14 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict) -> tuple[dict, li
     correct = frames = recalled = tracks = 0
     results = []
     for video in dataset.videos:
-        images = torch.from_numpy(np.stack([dataset.frame(p) for p in video.frame_paths])).permute(0, 3, 1, 2).float()
+        frames_rgb = [dataset.frame(p) for p in video.frame_paths]
+        h0, w0 = frames_rgb[0].shape[:2]
+        size = shortest_edge_size(h0, w0, min_size, max_size)
+        frames_rgb = [np.asarray(Image.fromarray(f).resize((size[1], size[0]), Image.BILINEAR)) if f.shape[:2] != size
+                      else f for f in frames_rgb]
+        images = torch.from_numpy(np.stack(frames_rgb)).permute(0, 3, 1, 2).float()
         mel = torch.from_numpy(dataset.mel(video)[:video.length].astype(np.float32))
-        out = model.inference(images, mel)
+        out = model.inference(images, mel, output_size=(h0, w0))
         if out.get("count_logits") is not None:
             kmax = out["count_logits"].shape[1]
             counts = torch.from_numpy(dataset.counts(video)[:video.length]).clamp(max=kmax)
@@ -328,7 +338,7 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
         if (test_root / "test.json").is_file():
             test = AVISegDataset(test_root, "test")
             label_to_id = {v: k for k, v in test.id_to_label.items()}
-            metrics, results = evaluate(model, test, label_to_id)
+            metrics, results = evaluate(model, test, label_to_id, cfg.test_min_size, cfg.test_max_size)
             (out / "results.json").write_text(json.dumps(results))
             metrics["iteration"] = cfg.iters
             (out / "eval.json").write_text(json.dumps(metrics, indent=2))

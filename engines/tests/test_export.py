@@ -197,3 +197,18 @@ def test_should_reproduce_the_offline_reference_from_the_saved_weights(tiny_expo
     top = load("outputs", "cand_masks_top")
     np.testing.assert_array_equal(cand["masks"].numpy()[order[:top.shape[0]]].astype(np.uint8), top)
     assert load("outputs", "cand_kept").sum() == len(res["scores"])
+
+
+@needs_ort
+def test_should_match_in_onnx_runtime_when_attention_masks_are_forced(tmp_path):
+    # Given the frame graph with the decoder's attention masks as inputs and PyTorch's masks
+    from acvis import parity
+    entry = parity.build("tiny", str(tmp_path), size=(70, 100), n=2)
+
+    # When OrtCheck feeds the same masks to ONNX Runtime
+    res = _ort_check(tmp_path / "frame_forced.onnx", [tmp_path / entry["dir"]])
+
+    # Then every output matches
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert entry["attention_logit_margin"] >= 0
+    assert len([n for n in entry["inputs"] if n.startswith("attn_mask_")]) == 3

@@ -80,13 +80,17 @@ class FrameDecoder(nn.Module):
         return outputs_class, outputs_mask, attn_mask[:, None], dec
 
     def forward(self, x: List[Tensor], mask_features: Tensor, audio: Tensor,
-                num_frame_query_layers: int = 1) -> Dict[str, Tensor]:
+                num_frame_query_layers: int = 1,
+                forced_masks: Optional[List[Tensor]] = None) -> Dict[str, Tensor]:
         """x: [/32, /16, /8] maps [N, C, h, w]; mask_features [N, Cm, H/4, W/4]; audio [N, 128].
 
         Returns ``pred_logits`` [N, Q, 27], ``pred_masks`` [N, Q, H/4, W/4], ``aux_outputs``
         (one dict per earlier prediction, dec_layers entries), ``frame_queries``
         [L, N, Q, C] (decoder-normed queries of the last L layers), ``count_logits`` [N, Kmax]
-        (absent without a count token).
+        (absent without a count token) and ``attn_masks``: the boolean attention masks
+        [N, 1, K, h_l*w_l] used by each masked cross-attention layer (True = blocked).
+        ``forced_masks`` replaces those masks (parity diagnostics: the threshold
+        sigmoid < 0.5 is discontinuous, so two runtimes can only be compared exactly on equal masks).
         """
         n = mask_features.shape[0]
         src, pos = [], []
@@ -112,7 +116,7 @@ class FrameDecoder(nn.Module):
                 query_embed = torch.cat([cls, query_embed], 0)
                 output = torch.cat([cls, output], 0)
 
-        predictions_class, predictions_mask, decoded = [], [], []
+        predictions_class, predictions_mask, decoded, used_masks = [], [], [], []
         cls_, mask_, attn_mask, dec = self._prediction_heads(output, mask_features, x[0])
         predictions_class.append(cls_)
         predictions_mask.append(mask_)
@@ -121,6 +125,9 @@ class FrameDecoder(nn.Module):
             level = i % self.num_feature_levels
             # a query whose mask blocks every key attends everywhere instead
             attn_mask = attn_mask & ~attn_mask.all(-1, keepdim=True)
+            if forced_masks is not None:
+                attn_mask = forced_masks[i]
+            used_masks.append(attn_mask)
             output = self.transformer_cross_attention_layers[i](
                 output, src[level], memory_mask=attn_mask, pos=pos[level], query_pos=query_embed)
             output = self.transformer_self_attention_layers[i](output, query_pos=query_embed)
@@ -142,6 +149,7 @@ class FrameDecoder(nn.Module):
             "aux_outputs": [{"pred_logits": a, "pred_masks": b}
                             for a, b in zip(predictions_class[:-1], predictions_mask[:-1])],
             "frame_queries": frame_queries,
+            "attn_masks": used_masks,
         }
         if self.use_count_token:
             out["count_logits"] = self.cnt_proj(decoded[-1][:, 0])

@@ -37,7 +37,8 @@ Video level (spec §3.8/§4.4, one entry per frame-query layer L):
   ``video_aux_outputs``     list of cfg.video_dec_layers - 1 dicts with keys ``pred_logits``
                             (L, Qv, 27), ``pred_mask_embed``, ``pred_masks`` (L, Qv, T, h, w),
                             ``pred_cq_embed`` for the earlier video-decoder layers
-Also: ``audio_features`` (T, 128) quantised VGGish output (integers 0..255, no gradient),
+Also: ``attn_masks`` (list of the decoder's boolean attention masks, diagnostics),
+``audio_features`` (T, 128) quantised VGGish output (integers 0..255, no gradient),
 ``mask_features`` (T, Cm, h, w) = m_t, ``padded_size`` (Hp, Wp), ``image_size`` (H, W).
 
 In training all video-encoder layers use unshifted windows (official); in eval the odd
@@ -137,22 +138,27 @@ class ACVIS(nn.Module):
             mel = mel[:, None]
         return self.audio_backbone(mel)
 
-    def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int) -> Tuple[Dict, Tensor]:
+    def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int,
+                     forced_masks: Optional[List[Tensor]] = None) -> Tuple[Dict, Tensor]:
         x = self.preprocess(images)
         feats = self.backbone(x)
         mask_features, clip_mask_features, ms = self.sem_seg_head.pixel_decoder(feats)
-        out = self.sem_seg_head.predictor(ms, mask_features, audio, num_frame_query_layers=num_layers)
+        out = self.sem_seg_head.predictor(ms, mask_features, audio, num_frame_query_layers=num_layers,
+                                          forced_masks=forced_masks)
         return out, self.video_module.mask_features(clip_mask_features)
 
-    def forward_frame(self, images: Tensor, audio: Tensor) -> Dict[str, Tensor]:
+    def forward_frame(self, images: Tensor, audio: Tensor,
+                      forced_masks: Optional[List[Tensor]] = None) -> Dict[str, Tensor]:
         """Per-frame graph: images [N, 3, H, W] raw RGB, audio [N, 128] -> dict of
         ``frame_queries`` [N, Q, C], ``count_logits`` [N, Kmax], ``mask_features`` [N, Cm, h, w]
-        (m_t), ``pred_logits`` [N, Q, 27], ``pred_masks`` [N, Q, h, w]."""
-        out, m = self._frame_stage(images, audio, 1)
+        (m_t), ``pred_logits`` [N, Q, 27], ``pred_masks`` [N, Q, h, w], ``attn_masks`` (list of
+        the decoder's boolean attention masks; ``forced_masks`` replaces them, diagnostics only)."""
+        out, m = self._frame_stage(images, audio, 1, forced_masks)
         res = {"frame_queries": out["frame_queries"][0]}
         if "count_logits" in out:
             res["count_logits"] = out["count_logits"]
-        res.update(mask_features=m, pred_logits=out["pred_logits"], pred_masks=out["pred_masks"])
+        res.update(mask_features=m, pred_logits=out["pred_logits"], pred_masks=out["pred_masks"],
+                   attn_masks=out["attn_masks"])
         return res
 
     def forward_video(self, frame_queries: Tensor, audio: Tensor) -> Dict[str, Tensor]:

@@ -250,6 +250,25 @@ class AvisTopologyTest {
         assertThat(out).extracting(m -> m.instances().get(0).sounding()).containsExactly(false, true);
     }
 
+    @Test
+    void shouldDecodeJpegFramesForTheEngine() {
+        // Given a 32x24 JPEG frame (black with a red dot at 1,1) and its audio
+        start();
+        for (int i = 0; i < 10; i++) {
+            audio.pipeInput(CAM, chunk(CAM, i, true));
+        }
+
+        // When
+        frames.pipeInput(CAM, new FrameMessage(CAM, 0, 0, 32, 24, FrameEncoding.JPEG, TestStreams.jpeg(32, 24)));
+
+        // Then the frame is inferred like an rgb24 one: the engine saw decoded pixels (at least one coloured object)
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).extracting(MasksMessage::seq, MasksMessage::inferred)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, true));
+        assertThat(out.get(0).instances()).isNotEmpty();
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
     // ---------------------------------------------------------------- sampling, tracking, events
 
     @Test

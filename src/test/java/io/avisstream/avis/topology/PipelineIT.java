@@ -4,19 +4,15 @@ import static io.avisstream.avis.topology.TestStreams.chunk;
 import static io.avisstream.avis.topology.TestStreams.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -56,10 +52,16 @@ class PipelineIT {
     @Inject
     Engine engine;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/streams/cam-a/tracks")
+    java.net.URL camATracks;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/streams/no-such-stream/tracks")
+    java.net.URL unknownTracks;
+
     @Test
     void shouldEmitOneMasksRecordPerFrameInPerStreamOrderWithNothingLost() throws Exception {
         // Given the service started on a fresh in-process broker
-        deleteRecursively(Path.of("target/kafka-streams-state"));
+        TestStreams.deleteRecursively(Path.of("target/kafka-streams-state"));
         String bootstrap = streams.start();
         assertThat(streams.kafkaStreams()).get().extracting(KafkaStreams::state).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
@@ -128,14 +130,14 @@ class PipelineIT {
         }
         // 200 frames at 25 fps = 8 s: one inferred frame per second
         assertThat(inferredPerStream).containsOnly(Map.entry("cam-a", 8L), Map.entry("cam-b", 8L), Map.entry("cam-c", 8L));
-    }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        // And the tracker store answers interactive queries for its streams
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> tracks = http.send(java.net.http.HttpRequest.newBuilder(camATracks.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(tracks.statusCode()).isEqualTo(200);
+        assertThat(tracks.body()).contains("\"streamId\":\"cam-a\"", "\"inferredFrames\":8", "\"trackId\":1", "\"hits\":8");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(unknownTracks.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 }
