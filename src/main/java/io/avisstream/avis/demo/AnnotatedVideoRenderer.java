@@ -6,7 +6,6 @@ import io.avisstream.avis.ingest.MediaInfo;
 import io.avisstream.avis.ingest.MediaReader;
 import io.avisstream.avis.ingest.MediaSample;
 import io.avisstream.avis.ingest.Mp4Writer;
-import io.avisstream.avis.ingest.PcmChunk;
 import io.avisstream.avis.ingest.PcmChunker;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,8 +14,8 @@ import java.util.function.LongFunction;
 import org.jboss.logging.Logger;
 
 /**
- * Re-decodes a clip and writes it again with every frame annotated ({@link FrameAnnotator}) and the clip's audio
- * (as the 16 kHz mono track the model heard) muxed back in. Frames are matched to overlays by their 0-based seq,
+ * Re-decodes a clip and writes it again with every frame annotated ({@link FrameAnnotator}) and the clip's original
+ * audio track muxed back in (copied packet for packet: same codec, rate and channels). Frames are matched to overlays by their 0-based seq,
  * the same numbering the producer used, so decoding twice is deterministic.
  */
 public final class AnnotatedVideoRenderer {
@@ -51,8 +50,9 @@ public final class AnnotatedVideoRenderer {
             long withInstances = 0;
             long instances = 0;
             String codec;
-            try (Mp4Writer writer = Mp4Writer.create(output, info.width(), info.height(), fpsNum, fpsDen,
-                    info.hasAudio())) {
+            // The clip's own audio track is copied, not re-encoded from the 16 kHz mono PCM the model hears.
+            try (Mp4Writer writer = Mp4Writer.createCopyingAudio(output, info.width(), info.height(), fpsNum, fpsDen,
+                    input)) {
                 codec = writer.videoCodecName();
                 for (Optional<MediaSample> next = reader.next(); next.isPresent(); next = reader.next()) {
                     MediaSample sample = next.get();
@@ -60,12 +60,11 @@ public final class AnnotatedVideoRenderer {
                         FrameOverlay overlay = overlays.apply(frame.seq()).orElse(FrameOverlay.empty());
                         VideoFrame annotated = annotator.annotate(frame.frame(), overlay.instances(),
                                 header(frame, overlay));
+                        writer.copyAudioUntil(frame.ptsMicros());
                         writer.writeVideo(annotated, frame.ptsMicros());
                         frames++;
                         instances += overlay.instances().size();
                         withInstances += overlay.instances().isEmpty() ? 0 : 1;
-                    } else if (sample instanceof PcmChunk chunk) {
-                        writer.writeAudio(chunk.samples(), chunk.startMicros());
                     }
                 }
             }

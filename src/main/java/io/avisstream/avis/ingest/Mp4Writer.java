@@ -99,6 +99,8 @@ public final class Mp4Writer implements AutoCloseable {
     private int audioPendingCount;
     private long nextAudioPts = Long.MIN_VALUE;
     private boolean closed;
+    /** Audio copied packet for packet from a source file instead of encoded from PCM; null when not copying. */
+    private AudioCopy audioCopy;
 
     private Mp4Writer(Path file, int width, int height, int fpsNum, int fpsDen) {
         this.file = file;
@@ -130,6 +132,36 @@ public final class Mp4Writer implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #create} but the audio track is the audio stream of {@code audioSource}, copied without
+     * re-encoding (original codec, rate and channels), and interleaved by {@link #copyAudioUntil}. When the source
+     * has no audio stream the file gets none.
+     */
+    public static Mp4Writer createCopyingAudio(Path file, int width, int height, int fpsNum, int fpsDen,
+            Path audioSource) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("frame size must be positive: " + width + "x" + height);
+        }
+        if (fpsNum <= 0 || fpsDen <= 0) {
+            throw new IllegalArgumentException("frame rate must be positive: " + fpsNum + "/" + fpsDen);
+        }
+        Ffmpeg.init();
+        Mp4Writer writer = new Mp4Writer(file, width, height, fpsNum, fpsDen);
+        try {
+            writer.audioCopy = AudioCopy.open(audioSource);
+            writer.open(false);
+            return writer;
+        } catch (RuntimeException e) {
+            writer.closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Whether this writer carries an audio track (encoded from PCM or copied). */
+    public boolean hasAudio() {
+        return audioEncoder != null || audioCopy != null && audioCopy.present();
+    }
+
     /** The video encoder in use ({@code libopenh264} or {@code mpeg4}). */
     public String videoCodecName() {
         return videoCodecName;
@@ -149,6 +181,9 @@ public final class Mp4Writer implements AutoCloseable {
         openVideo();
         if (withAudio) {
             openAudio();
+        }
+        if (audioCopy != null) {
+            audioCopy.addStreamTo(format);
         }
         AVIOContext io = new AVIOContext(null);
         Ffmpeg.check(avio_open(io, file.toString(), AVIO_FLAG_WRITE), "cannot write " + file);
@@ -312,6 +347,14 @@ public final class Mp4Writer implements AutoCloseable {
         }
     }
 
+    /** Writes the copied audio packets that start up to {@code micros} (file time); a no-op without a copy source. */
+    public void copyAudioUntil(long micros) {
+        ensureOpen();
+        if (audioCopy != null) {
+            audioCopy.copyUntil(micros, format, packet);
+        }
+    }
+
     /** Frames encoded so far. */
     public long framesWritten() {
         return framesWritten;
@@ -333,6 +376,9 @@ public final class Mp4Writer implements AutoCloseable {
             if (audioEncoder != null && audioPendingCount > 0) {
                 encodeAudioFrame(audioPendingCount);
             }
+            if (audioCopy != null) {
+                audioCopy.copyUntil(Long.MAX_VALUE, format, packet);
+            }
             encode(videoEncoder, videoStream, null);
             if (audioEncoder != null) {
                 encode(audioEncoder, audioStream, null);
@@ -345,6 +391,10 @@ public final class Mp4Writer implements AutoCloseable {
 
     private void closeQuietly() {
         closed = true;
+        if (audioCopy != null) {
+            audioCopy.close();
+            audioCopy = null;
+        }
         if (packet != null) {
             av_packet_free(packet);
             packet = null;

@@ -63,6 +63,9 @@ class AnnotatedVideoRendererTest {
         assertThat(mean(decoded.frames().get(5), 1, 55, 50, 30, 20)).isLessThan(25);
         assertThat(mean(decoded.frames().get(15), 1, 55, 50, 30, 20)).isCloseTo(expectedGreen, within(20.0));
         assertThat(mean(decoded.frames().get(15), 1, 110, 90, 30, 20)).isLessThan(25);
+        // the original track (44.1 kHz mono AAC) is copied, not re-encoded at 16 kHz
+        assertThat(decoded.info().audioSampleRate()).isEqualTo(44_100);
+        assertThat(decoded.info().audioCodec()).isEqualTo("aac");
         short[] pcm = decoded.pcm();
         assertThat(pcm.length).isCloseTo(32_000, within(1200));
         assertThat(zeroCrossingHz(pcm, 1600, 30_000, AudioWindow.SAMPLE_RATE)).isCloseTo(440.0, within(3.0));

@@ -72,6 +72,44 @@ class Mp4WriterTest {
     }
 
     @Test
+    void shouldCopyTheSourceAudioTrackWithoutReencoding(@TempDir Path dir) {
+        // Given: the stereo 48 kHz clip whose 1 kHz tone starts at 1.5 s, and 75 new frames for its 3 s
+        Path source = Clips.clip(Clips.PATTERN_TONE_FROM_1500MS);
+        Path out = dir.resolve("copied.mp4");
+
+        // When
+        try (Mp4Writer writer = Mp4Writer.createCopyingAudio(out, 64, 48, 25, 1, source)) {
+            assertThat(writer.hasAudio()).isTrue();
+            for (int i = 0; i < 75; i++) {
+                writer.copyAudioUntil(i * 40_000L);
+                writer.writeVideo(solid(64, 48, 50, 50, 50), i * 40_000L);
+            }
+        }
+        Clips.Decoded decoded = decodeAll(out, 1600);
+
+        // Then: same codec, rate and channels as the source, the onset still at 1.5 s
+        assertThat(decoded.frames()).hasSize(75);
+        assertThat(decoded.info().audioCodec()).isEqualTo("aac");
+        assertThat(decoded.info().audioSampleRate()).isEqualTo(48_000);
+        assertThat(decoded.info().audioChannels()).isEqualTo(2);
+        short[] pcm = decoded.pcm();
+        assertThat(pcm.length).isCloseTo(48_000, within(1100));
+        assertThat(rms(pcm, 800, 23_200)).isLessThan(50);
+        assertThat(zeroCrossingHz(pcm, 24_800, 46_000, AudioWindow.SAMPLE_RATE)).isCloseTo(1000.0, within(3.0));
+    }
+
+    @Test
+    void shouldWriteNoAudioTrackWhenTheCopySourceHasNone(@TempDir Path dir) {
+        Path out = dir.resolve("silent.mp4");
+        try (Mp4Writer writer = Mp4Writer.createCopyingAudio(out, 32, 32, 5, 1, Clips.clip(Clips.BLUE_NO_AUDIO))) {
+            assertThat(writer.hasAudio()).isFalse();
+            writer.copyAudioUntil(0);
+            writer.writeVideo(solid(32, 32, 0, 0, 200), 0);
+        }
+        assertThat(decodeAll(out, 1600).info().hasAudio()).isFalse();
+    }
+
+    @Test
     void shouldKeepFramesInOrderWhenTimestampsCollideOrJitter(@TempDir Path dir) {
         // Given: 5 frames whose timestamps collide on the 10 fps grid
         Path out = dir.resolve("jitter.mp4");
