@@ -71,6 +71,7 @@ public class DemoCommand implements AvisCommand {
     public int run(String... args) throws Exception {
         DemoOptions options;
         try {
+            validate(config);
             options = DemoOptions.parse(config, args);
         } catch (IllegalArgumentException e) {
             console.println("demo: " + e.getMessage());
@@ -163,6 +164,23 @@ public class DemoCommand implements AvisCommand {
                 results, Latency.of(sentAtNanos, results.receivedAtNanos(), results.masks()), masksFile, eventsFile,
                 rendered, new DemoReport.Timings(tOpened - t0, tSent - tOpened,
                         tReceived - tSent, tDone - tReceived, tDone - t0));
+    }
+
+    /** Fails with the key's name, before anything starts, when a configured value cannot work. */
+    static void validate(DemoConfig config) {
+        long chunkMillis = config.audioChunk().toMillis();
+        if (chunkMillis < 10 || chunkMillis > 10_000) {
+            throw new IllegalArgumentException("avis.demo.audio-chunk must be 10ms..10s, got " + config.audioChunk());
+        }
+        if (config.jpegQuality() < 1 || config.jpegQuality() > 100) {
+            throw new IllegalArgumentException("avis.demo.jpeg-quality must be 1..100, got " + config.jpegQuality());
+        }
+        if (config.timeout().isNegative() || config.timeout().isZero()) {
+            throw new IllegalArgumentException("avis.demo.timeout must be positive, got " + config.timeout());
+        }
+        if (config.settle().isNegative() || config.topicsTimeout().isNegative() || config.topicsTimeout().isZero()) {
+            throw new IllegalArgumentException("avis.demo.settle must be >= 0 and avis.demo.topics-timeout > 0");
+        }
     }
 
     static FrameMessage toMessage(String streamId, DecodedFrame frame, JpegEncoder jpeg) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class DemoOptionsTest {
 
     /** The documented defaults of avis.demo.*, as plain values. */
-    private static final DemoConfig DEFAULTS = new DemoConfig() {
+    private static final DemoConfig DEFAULTS = new Defaults();
+
+    private static class Defaults implements DemoConfig {
         public String streamId() {
             return "demo";
         }
@@ -43,7 +45,24 @@ class DemoOptionsTest {
         public int jpegQuality() {
             return 90;
         }
-    };
+    }
+
+    @Test
+    void shouldAcceptTheDefaultsAndNameTheKeyOfABadValue() {
+        DemoCommand.validate(DEFAULTS);
+        assertThatThrownBy(() -> DemoCommand.validate(new Defaults() {
+            @Override
+            public Duration audioChunk() {
+                return Duration.ofMillis(1);
+            }
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("avis.demo.audio-chunk");
+        assertThatThrownBy(() -> DemoCommand.validate(new Defaults() {
+            @Override
+            public int jpegQuality() {
+                return 0;
+            }
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("avis.demo.jpeg-quality");
+    }
 
     @Test
     void shouldUseTheConfiguredDefaultsWithoutFlags() {
