@@ -71,6 +71,9 @@ record DemoReport(String input, MediaInfo info, String broker, long framesSent, 
         row(out, "instances", String.format(Locale.ROOT, "%d drawn over %d frames (%d sounding), %d distinct tracks",
                 instances(), rendered.framesWithInstances(), soundingInstances(), distinctTracks()));
         row(out, "events", results.events().size() + " " + DemoCommand.countByType(results.events()));
+        long rejected = results.deadLetters().values().stream().mapToLong(Long::longValue).sum();
+        row(out, "rejected", rejected == 0 ? "none (no dead letters for this stream)"
+                : rejected + " records sent to the dead-letter topic " + new java.util.TreeMap<>(results.deadLetters()));
         double pipeline = timings.pipelineNanos() / 1e9;
         row(out, "wall time", String.format(Locale.ROOT,
                 "%.2f s total: start pipeline %.2f s, send %.2f s, then wait for masks %.2f s, render %.2f s",

@@ -61,11 +61,13 @@ public interface DemoTransport {
      * @param events in arrival order
      * @param receivedAtNanos {@link System#nanoTime()} at which each seq's masks record was first received
      * @param duplicates masks records seen again for a seq already collected
+     * @param deadLetters this stream's records the service sent to the dead-letter topic, by reason
      * @param timedOut whether the wait ended before every frame had its masks record
      */
     record Results(List<MasksMessage> masks, List<EventMessage> events, Map<Long, Long> receivedAtNanos,
-            long duplicates, boolean timedOut) {
+            long duplicates, Map<String, Long> deadLetters, boolean timedOut) {
         public Results {
+            deadLetters = Map.copyOf(deadLetters);
             masks = List.copyOf(masks);
             events = List.copyOf(events);
             receivedAtNanos = Map.copyOf(receivedAtNanos);

@@ -2,6 +2,7 @@ package io.avisstream.avis.api.demo;
 
 import io.avisstream.avis.demo.DemoTransport;
 import io.avisstream.avis.topology.AvisStreams;
+import io.avisstream.avis.topology.DeadLetters;
 import io.avisstream.avis.topology.Topic;
 import io.avisstream.avis.topology.Topics;
 import io.avisstream.avis.topology.message.AudioChunkMessage;
@@ -10,6 +11,7 @@ import io.avisstream.avis.topology.message.FrameMessage;
 import io.avisstream.avis.topology.message.MasksMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,7 +40,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The demo's Kafka glue, on the service's own pipeline ({@link AvisStreams}): one idempotent producer for the frames and audio topics, one {@code read_committed}
- * consumer assigned to every partition of the masks and events topics, positioned at their end before the first
+ * consumer assigned to every partition of the masks, events and dead-letter topics, positioned at their end before the first
  * record is sent. Values go through the topics' own serdes ({@link Topics}), so the demo produces exactly what
  * the service validates.
  */
@@ -71,6 +74,8 @@ public class KafkaDemoTransport implements DemoTransport {
         private final Map<Long, Long> receivedAtNanos = new HashMap<>();
         private final List<EventMessage> events = new ArrayList<>();
         private long duplicates;
+        /** This stream's records the service rejected during the run, by dead-letter reason. */
+        private final Map<String, Long> deadLetters = new TreeMap<>();
         /** Record timestamps follow the clip's pts from the moment the session opened. */
         private final long baseEpochMillis = System.currentTimeMillis();
 
@@ -101,6 +106,7 @@ public class KafkaDemoTransport implements DemoTransport {
                 List<TopicPartition> partitions = new ArrayList<>();
                 partitions.addAll(partitionsOf(Topics.MASKS.name(), topicsTimeout));
                 partitions.addAll(partitionsOf(Topics.EVENTS.name(), topicsTimeout));
+                partitions.addAll(partitionsOf(Topics.DLQ.name(), topicsTimeout));
                 partitionsOf(Topics.FRAMES.name(), topicsTimeout);
                 partitionsOf(Topics.AUDIO.name(), topicsTimeout);
                 consumer.assign(partitions);
@@ -183,7 +189,9 @@ public class KafkaDemoTransport implements DemoTransport {
                 if (!streamId.equals(record.key())) {
                     continue;
                 }
-                if (record.topic().equals(Topics.MASKS.name())) {
+                if (record.topic().equals(Topics.DLQ.name())) {
+                    deadLetters.merge(reasonOf(record), 1L, Long::sum);
+                } else if (record.topic().equals(Topics.MASKS.name())) {
                     Optional<MasksMessage> message = decode(Topics.MASKS, record);
                     if (message.isEmpty()) {
                         continue;
@@ -208,7 +216,7 @@ public class KafkaDemoTransport implements DemoTransport {
                 long now = System.nanoTime();
                 if (now > settleUntil || now > deadline) {
                     return new Results(List.copyOf(masks.values()), events, Map.copyOf(receivedAtNanos), duplicates,
-                            !complete(masks, expectedFrames));
+                            deadLetters, !complete(masks, expectedFrames));
                 }
                 poll(Duration.ofMillis(200));
                 if (settleUntil == Long.MAX_VALUE && complete(masks, expectedFrames)) {
@@ -219,6 +227,11 @@ public class KafkaDemoTransport implements DemoTransport {
                     lastReport = now;
                 }
             }
+        }
+
+        private static String reasonOf(ConsumerRecord<String, byte[]> record) {
+            Header reason = record.headers().lastHeader(DeadLetters.REASON);
+            return reason == null ? "UNKNOWN" : new String(reason.value(), StandardCharsets.UTF_8);
         }
 
         private static boolean complete(TreeMap<Long, MasksMessage> masks, long expectedFrames) {

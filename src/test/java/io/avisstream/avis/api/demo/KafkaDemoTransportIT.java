@@ -3,6 +3,7 @@ package io.avisstream.avis.api.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avisstream.avis.demo.DemoTransport;
+import io.avisstream.avis.topology.DeadLetters;
 import io.avisstream.avis.topology.TopicAdmin;
 import io.avisstream.avis.topology.Topics;
 import io.avisstream.avis.topology.broker.EmbeddedKafka;
@@ -98,7 +99,31 @@ class KafkaDemoTransportIT {
             assertThat(results.duplicates()).isEqualTo(1);
             assertThat(results.events()).containsExactly(onset(stream, 1));
             assertThat(results.receivedAtNanos()).containsOnlyKeys(0L, 1L);
+            assertThat(results.deadLetters()).isEmpty();
         }
+    }
+
+    @Test
+    void shouldCountThisStreamsDeadLettersByReason() {
+        // Given
+        String stream = "cam-dlq";
+        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), stream,
+                Duration.ofSeconds(30))) {
+            // When: the service rejects two of this stream's records and one of another stream's
+            publish(List.of(deadLetter(stream, "OVERSIZED"), deadLetter(stream, "LATE_FRAME"),
+                    deadLetter("other", "OVERSIZED"), record(masks(stream, 0))));
+            DemoTransport.Results results = session.await(1, Duration.ofSeconds(30), Duration.ofMillis(500),
+                    (done, total) -> { });
+
+            // Then
+            assertThat(results.deadLetters()).isEqualTo(Map.of("LATE_FRAME", 1L, "OVERSIZED", 1L));
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> deadLetter(String stream, String reason) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.DLQ.name(), stream, new byte[] { 1 });
+        record.headers().add(DeadLetters.REASON, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return record;
     }
 
     @Test
