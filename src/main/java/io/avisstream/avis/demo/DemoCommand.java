@@ -115,8 +115,9 @@ public class DemoCommand implements AvisCommand {
         String broker;
         long tSent;
         long tOpened;
-        try (DemoTransport.Session session = transport.open(options.streamId(), config.topicsTimeout());
-                MediaReader reader = MediaReader.open(input, chunkSamples)) {
+        // The clip is opened first: a file FFmpeg cannot read fails before the pipeline is started.
+        try (MediaReader reader = MediaReader.open(input, chunkSamples);
+                DemoTransport.Session session = transport.open(options.streamId(), config.topicsTimeout())) {
             tOpened = System.nanoTime();
             info = reader.info();
             broker = session.describe();

@@ -115,4 +115,13 @@ class DemoIT {
         Clips.Decoded original = decodeAll(clip(LOSSLESS_SQUARES), 1600);
         assertThat(annotated.frames().get(10).frame().rgb()).isNotEqualTo(original.frames().get(10).frame().rgb());
     }
+
+    @Test
+    void shouldExitWithUsageOrBadInputCodesBeforeSendingAnything() throws Exception {
+        assertThat(demo.run("--bogus")).isEqualTo(DemoCommand.EXIT_USAGE);
+        assertThat(demo.run("--input", "target/no-such-clip.mp4")).isEqualTo(DemoCommand.EXIT_BAD_INPUT);
+        Path notMedia = Files.writeString(Files.createTempFile(Path.of("target"), "not-media-", ".mp4"), "text");
+        assertThat(demo.run("--input", notMedia.toString(), "--out", "target/demo-it-bad")).isEqualTo(
+                DemoCommand.EXIT_BAD_INPUT);
+    }
 }
