@@ -117,7 +117,7 @@ public class AvisStreams {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, runtime.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(runtime.streamThreads()));
-        runtime.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(DeadLetterDeserializationHandler.DLQ_TOPIC_CONFIG, contract.dlq().name());
         // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
@@ -130,6 +130,18 @@ public class AvisStreams {
             }
         }
         return props;
+    }
+
+    /**
+     * The configured state directory; with the in-process broker and none configured, a directory inside the broker's
+     * data directory: local state must never outlive the changelogs it mirrors (a temporary broker starts empty, and
+     * stale local state of a previous broker would otherwise be taken for this one's).
+     */
+    private Optional<java.nio.file.Path> stateDir() {
+        if (runtime.stateDir().isPresent()) {
+            return runtime.stateDir();
+        }
+        return embedded == null ? Optional.empty() : Optional.of(embedded.dataDir().resolve("streams-state"));
     }
 
     private void awaitRunning(Duration timeout) {

@@ -18,6 +18,7 @@ import io.avisstream.avis.engine.FrameRequest;
 import io.avisstream.avis.engine.WindowRequest;
 import io.avisstream.avis.topology.message.FrameMessage;
 import io.avisstream.avis.topology.message.InstanceMessage;
+import io.avisstream.avis.topology.message.Json;
 import io.avisstream.avis.topology.message.MasksMessage;
 import io.avisstream.avis.topology.message.MessageCodec;
 import io.avisstream.avis.topology.message.RleMask;
@@ -44,6 +45,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> trackerStore;
     private KeyValueStore<String, byte[]> lastMasksStore;
+    /** Read-through cache of the last-masks store (this task's streams): copies happen for ~24 of 25 frames. */
+    private final java.util.Map<String, MasksMessage> lastMasks = new java.util.HashMap<>();
 
     InferenceProcessor(Engine engine, TopologySettings settings) {
         this.engine = engine;
@@ -71,6 +74,7 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         if (slot > state.lastSampledSlot()) {
             masks = infer(stream, frame, joined, state.withSampling(anchor, slot));
             lastMasksStore.put(stream, MessageCodec.MASKS.encode(masks));
+            lastMasks.put(stream, masks);
         } else {
             masks = copyLast(stream, frame, joined);
         }
@@ -116,13 +120,25 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
     }
 
     private MasksMessage copyLast(String stream, FrameMessage frame, JoinedFrame joined) {
-        byte[] last = lastMasksStore.get(stream);
-        MasksMessage source = last == null ? null : MessageCodec.MASKS.decode(last);
+        MasksMessage source = lastMasks.computeIfAbsent(stream, this::loadLastMasks);
         boolean usable = source != null && source.width() == frame.width() && source.height() == frame.height()
                 && source.seq() < frame.seq();
         return new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
                 MasksMessage.wire(joined.audio().coverage()), false, usable ? source.seq() : frame.seq(), engineName,
                 usable ? source.instances() : List.of());
+    }
+
+    private MasksMessage loadLastMasks(String stream) {
+        byte[] last = lastMasksStore.get(stream);
+        if (last == null) {
+            return null;
+        }
+        try {
+            // Our own output, already validated when written: no schema pass.
+            return Json.MAPPER.readValue(last, MasksMessage.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable last-masks entry for stream " + stream, e);
+        }
     }
 
     private static InstanceMessage toMessage(LinkedInstance linked) {

@@ -33,7 +33,11 @@ public interface StreamsRuntimeConfig {
     @WithDefault("1")
     int streamThreads();
 
-    /** Kafka Streams state directory (RocksDB stores); absent = {@code ${java.io.tmpdir}/kafka-streams}. */
+    /**
+     * Kafka Streams state directory (RocksDB stores). Absent: inside the in-process broker's data directory (so local
+     * state never outlives the changelogs it mirrors), or {@code ${java.io.tmpdir}/kafka-streams} with an external
+     * cluster.
+     */
     Optional<Path> stateDir();
 
     /** Longest wait for the topology to reach RUNNING at start before the service gives up. */
