@@ -87,6 +87,9 @@ def test_should_use_official_parameter_groups():
     assert groups["sem_seg_head.predictor.class_embed.weight"]["weight_decay"] == 0.05
     assert groups["sem_seg_head.pixel_decoder.transformer.level_embed"]["weight_decay"] == 0.05
     assert not any("pca" in name for name in groups)  # requires_grad=False
+    tiny = {g["name"]: g for g in param_groups(model, TrainConfig.tiny())}
+    assert tiny["backbone.stem.conv1.weight"]["lr"] == pytest.approx(1e-3)
+    assert tiny["audio_backbone.features.0.weight"]["lr"] == 0.0  # frozen random VGGish: no decay drift
 
 
 def test_should_step_the_learning_rate_without_warmup():
