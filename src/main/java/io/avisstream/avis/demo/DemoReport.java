@@ -84,9 +84,9 @@ record DemoReport(String input, MediaInfo info, String broker, long framesSent, 
                 pipeline > 0 ? results.masks().size() / pipeline : 0.0, results.masks().size(), pipeline));
         row(out, "latency", latency.describe());
         if (!results.masks().isEmpty() && instances() == 0) {
-            // The committed tiny model is exported from random weights: it rarely clears the official 0.3 threshold.
-            row(out, "note", "no instance scored above avis.engine.score-threshold; with the untrained tiny model "
-                    + "that is expected (try -Davis.engine.score-threshold=0.02 to see its raw output)");
+            row(out, "note", "no candidate scored above avis.engine.score-threshold on the " + inferredFrames()
+                    + " inferred frames (an untrained model rarely does; -Davis.engine.score-threshold=0.05 shows"
+                    + " weaker candidates)");
         }
         row(out, "outputs", masksFile + ", " + eventsFile + ", " + rendered.output() + " (" + rendered.videoCodec()
                 + ")");
