@@ -4,7 +4,6 @@ import static io.avisstream.avis.topology.TestStreams.chunk;
 import static io.avisstream.avis.topology.TestStreams.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,9 +59,11 @@ class PipelineIT {
 
     @Test
     void shouldEmitOneMasksRecordPerFrameInPerStreamOrderWithNothingLost() throws Exception {
-        // Given the service started on a fresh in-process broker
-        TestStreams.deleteRecursively(Path.of("target/kafka-streams-state"));
+        // Given the service started on a fresh in-process broker, its state directory inside the broker's (so a
+        // previous run's local state can never be taken for this broker's)
         String bootstrap = streams.start();
+        assertThat(streams.stateDir()).isPresent();
+        assertThat(streams.stateDir().get()).startsWith(streams.brokerDataDir().orElseThrow());
         assertThat(streams.kafkaStreams()).get().extracting(KafkaStreams::state).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
 
