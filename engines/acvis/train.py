@@ -261,7 +261,7 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
 
 def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init: Path | None = None,
           split: str = "train", progress: bool = True) -> dict:
-    """Run (or resume) training; returns the final checkpoint state (without tensors' copies)."""
+    """Run (or resume) training; returns ``{"iteration", "history"}`` (the checkpoint is in ``out/last.pth``)."""
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     model_cfg = get_config(cfg.model)

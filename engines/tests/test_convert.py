@@ -83,3 +83,23 @@ def test_should_restore_the_stored_model_config_of_a_training_checkpoint(tmp_pat
     # Then
     assert report.ok
     assert model.cfg.num_queries == 12 and model.cfg.video_queries == 8
+
+
+def test_should_export_graphs_from_a_converted_checkpoint(tmp_path):
+    # Given an official-style tiny checkpoint
+    torch.manual_seed(8)
+    source = build_model(get_config("tiny"))
+    ckpt = tmp_path / "model_final.pth"
+    torch.save({"model": source.state_dict()}, ckpt)
+
+    # When
+    rc = convert.main(["--checkpoint", str(ckpt), "--save", str(tmp_path / "converted.pth"),
+                       "--out", str(tmp_path / "export")])
+
+    # Then the graphs carry the checkpoint's weights
+    import json
+    manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
+    assert rc == 0
+    assert manifest["checkpoint"] == "converted.pth"
+    exported, _ = convert.load_state(str(tmp_path / "export" / "weights.pth"))
+    assert torch.equal(exported["vita_module.query_feat.weight"], source.state_dict()["vita_module.query_feat.weight"])

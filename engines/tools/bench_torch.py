@@ -11,7 +11,11 @@ which does not change the timing. Stages (360x640 frames, eval mode, ``torch.no_
   newest frame (softmax, top-k pairs, ``e_k . m_t`` upsampled x4, mask scores).
 
 Prints one JSON object per line: ``{"stage", "batch", "p50_ms", "p99_ms", "fps", "calls"}`` where latencies
-are per call and ``fps`` counts frames (batch / mean call time). The Java bench parses these lines.
+are per call and ``fps`` counts frames (batch / mean call time).
+
+``--serve``: build everything, print ``{"ready": true}``, then run one timed call per stdin line
+(``encode <batch>`` or ``decode``) and answer ``{"ms": ...}``. The Java bench uses this to interleave PyTorch
+and Java calls one by one, so both see the same machine load (this machine is shared).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--batches", default="1,8")
     parser.add_argument("--top-k", type=int, default=100)
+    parser.add_argument("--serve", action="store_true", help="interleaved mode driven by stdin (see above)")
     args = parser.parse_args(argv)
 
     with open(os.path.join(args.model, "manifest.json")) as f:
@@ -79,6 +84,8 @@ def main(argv=None) -> int:
     rng = np.random.default_rng(0)
 
     with torch.no_grad():
+        if args.serve:
+            return serve(model, window, rng, args)
         for batch in [int(b) for b in args.batches.split(",")]:
             images = torch.from_numpy(rng.integers(0, 256, (batch, 3, HEIGHT, WIDTH)).astype(np.float32))
             mel = torch.from_numpy(rng.normal(-3.0, 1.0, (batch, 1, 96, 64)).astype(np.float32))
@@ -108,6 +115,51 @@ def main(argv=None) -> int:
             return top * (sig * fg).flatten(1).sum(1) / (fg.flatten(1).sum(1) + 1e-6)
 
         report("decode", 1, measure(decode, args.frames))
+    return 0
+
+
+def make_stages(model, window, rng, batches, top_k):
+    """Callables per stage name (``encode <batch>``, ``decode``) on fixed random inputs."""
+    stages = {}
+    for batch in batches:
+        images = torch.from_numpy(rng.integers(0, 256, (batch, 3, HEIGHT, WIDTH)).astype(np.float32))
+        mel = torch.from_numpy(rng.normal(-3.0, 1.0, (batch, 1, 96, 64)).astype(np.float32))
+        stages[f"encode {batch}"] = (lambda im=images, me=mel: model.forward_frame(im, model.forward_audio(me)))
+    images = torch.from_numpy(rng.integers(0, 256, (1, 3, HEIGHT, WIDTH)).astype(np.float32))
+    audio = model.forward_audio(torch.from_numpy(rng.normal(-3.0, 1.0, (1, 1, 96, 64)).astype(np.float32)))
+    frame = model.forward_frame(images, audio)
+    queries = frame["frame_queries"].repeat(window, 1, 1)
+    audio_w = audio.repeat(window, 1)
+    m = frame["mask_features"]
+
+    def decode():
+        video = model.forward_video(queries, audio_w)
+        scores = F.softmax(video["class_logits"], dim=-1)[:, :-1]
+        k = min(top_k, scores.numel())
+        top, index = scores.flatten().topk(k, sorted=False)
+        embed = video["mask_embed"][index // scores.shape[1]]
+        logits = video_mask_logits(embed, m)[:, :HEIGHT, :WIDTH]
+        sig = logits.sigmoid()
+        fg = (sig > 0.5).float()
+        return top * (sig * fg).flatten(1).sum(1) / (fg.flatten(1).sum(1) + 1e-6)
+
+    stages["decode"] = decode
+    return stages
+
+
+def serve(model, window, rng, args) -> int:
+    stages = make_stages(model, window, rng, [int(b) for b in args.batches.split(",")], args.top_k)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if not name:
+            continue
+        if name not in stages:
+            print(json.dumps({"error": f"unknown stage {name!r}"}), flush=True)
+            continue
+        start = time.perf_counter()
+        stages[name]()
+        print(json.dumps({"ms": (time.perf_counter() - start) * 1000.0}), flush=True)
     return 0
 
 

@@ -71,6 +71,13 @@ def _with_pos(x: Tensor, pos: Optional[Tensor]) -> Tensor:
     return x if pos is None else x + pos
 
 
+def _xavier_matrices(module: nn.Module) -> None:
+    # official layers: xavier-uniform for every >= 2-D tensor (spec §4.7)
+    for p in module.parameters():
+        if p.dim() > 1:
+            nn.init.xavier_uniform_(p)
+
+
 class SelfAttentionLayer(nn.Module):
     """Post-norm self-attention: ``x <- LN(x + MHA(x+p, x+p, x))``."""
 
@@ -78,6 +85,7 @@ class SelfAttentionLayer(nn.Module):
         super().__init__()
         self.self_attn = MultiheadAttention(d_model, nhead)
         self.norm = nn.LayerNorm(d_model)
+        _xavier_matrices(self)
 
     def forward(self, tgt: Tensor, tgt_mask: Optional[Tensor] = None,
                 tgt_key_padding_mask: Optional[Tensor] = None,
@@ -94,6 +102,7 @@ class CrossAttentionLayer(nn.Module):
         super().__init__()
         self.multihead_attn = MultiheadAttention(d_model, nhead)
         self.norm = nn.LayerNorm(d_model)
+        _xavier_matrices(self)
 
     def forward(self, tgt: Tensor, memory: Tensor, memory_mask: Optional[Tensor] = None,
                 memory_key_padding_mask: Optional[Tensor] = None,
@@ -111,8 +120,7 @@ class FFNLayer(nn.Module):
         self.linear1 = nn.Linear(d_model, dim_feedforward)
         self.linear2 = nn.Linear(dim_feedforward, d_model)
         self.norm = nn.LayerNorm(d_model)
-        for p in (self.linear1.weight, self.linear2.weight):
-            nn.init.xavier_uniform_(p)
+        _xavier_matrices(self)
 
     def forward(self, tgt: Tensor) -> Tensor:
         return self.norm(tgt + self.linear2(F.relu(self.linear1(tgt))))

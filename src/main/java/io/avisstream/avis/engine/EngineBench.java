@@ -36,7 +36,8 @@ public final class EngineBench {
     static final int HEIGHT = 360;
 
     /** Bench parameters: model dir, timed calls per stage, threads, whether to run the PyTorch script. */
-    public record Options(Path modelDir, int frames, int threads, boolean torch, Path torchScript, Path python) {
+    public record Options(Path modelDir, int frames, int threads, boolean torch, Path torchScript, Path python,
+            int[] batches) {
     }
 
     /** One measured row: per-call latency percentiles and frames per second. */
@@ -49,18 +50,21 @@ public final class EngineBench {
     public static int run(EngineSettings base, Options options, PrintStream out) throws Exception {
         EngineSettings settings = base.withModelDir(options.modelDir()).withThreads(options.threads()).withWarmUp(true);
         Map<String, Row> measured = new LinkedHashMap<>();
+        Map<String, Row> torch = new LinkedHashMap<>();
         List<String> stages = new ArrayList<>();
         ResourceLedger ledger = new ResourceLedger();
         String provider;
         String modelId;
-        try (AcvisEngine engine = EngineFactory.create(settings, ledger)) {
+        try (TorchServer server = options.torch() ? TorchServer.start(options) : null;
+                AcvisEngine engine = EngineFactory.create(settings, ledger)) {
             provider = engine.info().executionProvider();
             modelId = engine.info().modelId();
-            for (int batch : new int[] {1, 8}) {
+            for (int batch : options.batches()) {
                 List<FrameRequest> requests = requests(batch, 0);
                 int calls = Math.max(2, options.frames() / batch);
                 engine.encodeTimings().reset();
-                measured.put("encode/" + batch, row("encode", batch, time(() -> engine.encodeFrames(requests), calls)));
+                interleave("encode/" + batch, "encode", batch, () -> engine.encodeFrames(requests), server,
+                        "encode " + batch, calls, measured, torch);
                 StageTimings st = engine.encodeTimings();
                 double frames = (calls + 1.0) * batch;
                 stages.add(String.format(Locale.ROOT, "encode batch %d per frame: preprocess %.1f ms, inference %.1f ms,"
@@ -68,36 +72,137 @@ public final class EngineBench {
                         st.micros(StageTimings.Stage.INFERENCE) / 1e3 / frames,
                         st.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / frames));
             }
-            FrameFeatures newest = engine.encodeFrames(requests(1, 99)).get(0);
-            int past = engine.info().windowFrames() - 1;
-            WindowRequest window = new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
-                    java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
-            measured.put("decode-live/1", row("decode (threshold " + settings.scoreThreshold() + ")", 1,
-                    time(() -> engine.decodeWindows(List.of(window)), options.frames())));
-
+            WindowRequest window = window(engine);
+            interleave("decode-live/1", "decode (threshold " + settings.scoreThreshold() + ")", 1,
+                    () -> engine.decodeWindows(List.of(window)), null, null, options.frames(), measured, torch);
             try (BatchingEngine batching = new BatchingEngine(new Unclosable(engine), 8, settings.batchMaxWait())) {
                 List<FrameRequest> one = requests(1, 0);
-                measured.put("batching-1-caller/1",
-                        row("batching, 1 caller", 1, time(() -> batching.encodeFrames(one), options.frames())));
+                interleave("batching-1-caller/1", "batching, 1 caller", 1, () -> batching.encodeFrames(one), null, null,
+                        options.frames(), measured, torch);
                 measured.put("batching-8-callers/8", concurrent(batching, options.frames()));
             }
-        }
-        // The official step scores masks for every top-k pair; threshold 0 makes the Java engine do that work too.
-        try (AcvisEngine engine = EngineFactory.create(settings.withScoring(settings.topK(), 0f).withWarmUp(false), ledger)) {
-            FrameFeatures newest = engine.encodeFrames(requests(1, 99)).get(0);
-            int past = engine.info().windowFrames() - 1;
-            WindowRequest window = new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
-                    java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
-            measured.put("decode/1", row("decode (threshold 0: all top-k masked)", 1,
-                    time(() -> engine.decodeWindows(List.of(window)), options.frames())));
+            // The official step scores masks for every top-k pair; threshold 0 makes the Java engine do that work too.
+            try (AcvisEngine all = EngineFactory.create(settings.withScoring(settings.topK(), 0f).withWarmUp(false),
+                    ledger)) {
+                WindowRequest allWindow = window(all);
+                interleave("decode/1", "decode (threshold 0: all top-k masked)", 1,
+                        () -> all.decodeWindows(List.of(allWindow)), server, "decode", options.frames(), measured, torch);
+            }
         }
         if (ledger.openHandles() != 0) {
             throw new IllegalStateException("engine leaked native handles: " + ledger);
         }
-        Map<String, Row> torch = options.torch() ? torchRows(options) : Map.of();
         print(out, options, provider, modelId, measured, torch);
         stages.forEach(out::println);
         return 0;
+    }
+
+    private static WindowRequest window(AcvisEngine engine) {
+        FrameFeatures newest = engine.encodeFrames(requests(1, 99)).get(0);
+        int past = engine.info().windowFrames() - 1;
+        return new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
+                java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
+    }
+
+    /**
+     * Times {@code calls} Java calls, each followed by one PyTorch call of the same stage when a server is given, so
+     * both sides run under the same (shared-machine) load. One untimed warm-up call each first.
+     */
+    private static void interleave(String key, String label, int batch, Runnable javaCall, TorchServer server,
+            String torchStage, int calls, Map<String, Row> measured, Map<String, Row> torch) throws IOException {
+        javaCall.run();
+        if (server != null) {
+            server.call(torchStage);
+        }
+        double[] javaMs = new double[calls];
+        double[] torchMs = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long start = System.nanoTime();
+            javaCall.run();
+            javaMs[i] = (System.nanoTime() - start) / 1e6;
+            if (server != null) {
+                torchMs[i] = server.call(torchStage);
+            }
+        }
+        Arrays.sort(javaMs);
+        measured.put(key, row(label, batch, javaMs));
+        if (server != null) {
+            Arrays.sort(torchMs);
+            torch.put(key, row(label, batch, torchMs));
+        }
+    }
+
+    private static String exitCode(Process process) {
+        try {
+            return process.waitFor(10, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "still running";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** {@code bench_torch.py --serve}: one timed PyTorch call per request line. */
+    static final class TorchServer implements AutoCloseable {
+        private final Process process;
+        private final java.io.Writer in;
+        private final BufferedReader outReader;
+        private final ObjectMapper json = new ObjectMapper();
+
+        private TorchServer(Process process) {
+            this.process = process;
+            this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            this.outReader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        static TorchServer start(Options options) throws IOException {
+            if (!Files.isExecutable(options.python()) || !Files.isRegularFile(options.torchScript())) {
+                LOG.warnf("PyTorch comparison skipped: %s or %s is missing", options.python(), options.torchScript());
+                return null;
+            }
+            Process process = new ProcessBuilder(options.python().toString(), options.torchScript().toString(), "--serve",
+                    "--model", options.modelDir().toString(), "--threads", Integer.toString(options.threads()),
+                    "--batches", Arrays.stream(options.batches()).mapToObj(Integer::toString)
+                            .collect(java.util.stream.Collectors.joining(",")))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            TorchServer server = new TorchServer(process);
+            server.await("ready");
+            return server;
+        }
+
+        double call(String stage) throws IOException {
+            in.write(stage + "\n");
+            in.flush();
+            return await("ms").asDouble();
+        }
+
+        private JsonNode await(String field) throws IOException {
+            String line;
+            while ((line = outReader.readLine()) != null) {
+                if (line.startsWith("{")) {
+                    JsonNode node = json.readTree(line);
+                    if (node.has("error")) {
+                        throw new IOException("bench_torch.py: " + node.get("error").asText());
+                    }
+                    if (node.has(field)) {
+                        return node.get(field);
+                    }
+                }
+            }
+            throw new IOException("bench_torch.py ended before answering (exit " + exitCode(process) + ")");
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroy();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroy();
+            }
+        }
     }
 
     /** 8 caller threads, one frame each per call: how the BatchingEngine groups them, frames/s overall. */
@@ -153,18 +258,6 @@ public final class EngineBench {
         return out;
     }
 
-    private static double[] time(Runnable call, int calls) {
-        call.run();
-        double[] ms = new double[calls];
-        for (int i = 0; i < calls; i++) {
-            long start = System.nanoTime();
-            call.run();
-            ms[i] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms;
-    }
-
     private static Row row(String stage, int batch, double[] sortedMs) {
         double mean = Arrays.stream(sortedMs).average().orElse(Double.NaN);
         return new Row(stage, batch, percentile(sortedMs, 0.5), percentile(sortedMs, 0.99), batch * 1000.0 / mean);
@@ -173,35 +266,6 @@ public final class EngineBench {
     static double percentile(double[] sorted, double q) {
         int index = Math.max(0, (int) Math.ceil(q * sorted.length) - 1);
         return sorted[Math.min(index, sorted.length - 1)];
-    }
-
-    private static Map<String, Row> torchRows(Options options) throws IOException, InterruptedException {
-        if (!Files.isExecutable(options.python()) || !Files.isRegularFile(options.torchScript())) {
-            LOG.warnf("PyTorch comparison skipped: %s or %s is missing", options.python(), options.torchScript());
-            return Map.of();
-        }
-        Process process = new ProcessBuilder(options.python().toString(), options.torchScript().toString(), "--model",
-                options.modelDir().toString(), "--frames", Integer.toString(options.frames()), "--threads",
-                Integer.toString(options.threads())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Map<String, Row> rows = new LinkedHashMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("{")) {
-                    JsonNode node = json.readTree(line);
-                    Row row = new Row(node.get("stage").asText(), node.get("batch").asInt(), node.get("p50_ms").asDouble(),
-                            node.get("p99_ms").asDouble(), node.get("fps").asDouble());
-                    rows.put(row.stage() + "/" + row.batch(), row);
-                }
-            }
-        }
-        int exit = process.waitFor();
-        if (exit != 0) {
-            LOG.warnf("%s exited with %d", options.torchScript(), exit);
-        }
-        return rows;
     }
 
     private static void print(PrintStream out, Options options, String provider, String modelId, Map<String, Row> java,
@@ -220,7 +284,8 @@ public final class EngineBench {
                     j.p50() / j.batch(), j.fps(), torchCols);
         }
         out.println("latencies in ms per call; speed-up = torch p50 / java p50 for the same stage and batch;");
-        out.println("torch decode = video module + the official top-k mask scoring of spec §5 (no pruning)");
+        out.println("torch decode = video module + the official top-k mask scoring of spec §5 (no pruning);");
+        out.println("each Java call is followed by the same PyTorch call (interleaved), so both see the same load");
     }
 
     /** Lets the bench wrap the engine in a BatchingEngine without the batcher closing it. */
@@ -245,27 +310,30 @@ public final class EngineBench {
         }
     }
 
-    /** Parses {@code [--model DIR] [--frames N] [--threads T] [--no-torch]} over defaults. */
+    /** Parses {@code [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]} over defaults. */
     public static Options parse(String[] args, Path defaultModel) {
         Path model = defaultModel;
         int frames = 20;
         int threads = Runtime.getRuntime().availableProcessors();
         boolean torch = true;
+        int[] batches = {1, 8};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--batches" -> batches = Arrays.stream(value(args, ++i, "--batches").split(","))
+                        .mapToInt(Integer::parseInt).toArray();
                 case "--model" -> model = Path.of(value(args, ++i, "--model"));
                 case "--frames" -> frames = Integer.parseInt(value(args, ++i, "--frames"));
                 case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
                 case "--no-torch" -> torch = false;
                 default -> throw new IllegalArgumentException("unknown bench argument " + args[i]
-                        + "; usage: bench [--model DIR] [--frames N] [--threads T] [--no-torch]");
+                        + "; usage: bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]");
             }
         }
-        if (frames < 2 || threads < 1) {
-            throw new IllegalArgumentException("bench needs --frames >= 2 and --threads >= 1");
+        if (frames < 2 || threads < 1 || batches.length == 0 || Arrays.stream(batches).anyMatch(b -> b < 1)) {
+            throw new IllegalArgumentException("bench needs --frames >= 2, --threads >= 1 and batches >= 1");
         }
         return new Options(model, frames, threads, torch, Path.of("engines/tools/bench_torch.py"),
-                Path.of("/usr/bin/python3"));
+                Path.of("/usr/bin/python3"), batches);
     }
 
     private static String value(String[] args, int i, String flag) {

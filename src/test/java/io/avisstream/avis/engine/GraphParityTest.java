@@ -29,10 +29,37 @@ class GraphParityTest {
         }
     }
 
+    static Stream<String> frameCases() throws IOException {
+        return referenceCases().filter(c -> c.split("_")[0].equals(GraphContract.FRAME));
+    }
+
     @ParameterizedTest
     @MethodSource("referenceCases")
     void shouldMatchPyTorchWithin1e4(String referenceCase) throws IOException {
+        String graph = referenceCase.split("_")[0];
+        check(referenceCase, TinyModel.dir().resolve(graph + ".onnx"));
+    }
+
+    /**
+     * The tiny frame graph after {@code engines/tools/fast_gridsample.py} (GridSample rewritten into Gathers, the
+     * committed fixture under {@code parity/fast-gridsample/}) against the same PyTorch reference.
+     */
+    @ParameterizedTest
+    @MethodSource("frameCases")
+    void shouldMatchPyTorchWithin1e4AfterTheGridSampleRewrite(String referenceCase) throws Exception {
+        Path rewritten = Path.of(GraphParityTest.class.getResource("/parity/fast-gridsample/frame.onnx").toURI());
+        String source = Files.readString(rewritten.resolveSibling("source.sha256")).trim();
+        assertThat(TensorRtPlanCache.sha256Hex(TinyModel.dir().resolve("frame.onnx")))
+                .as("the fixture was rewritten from another tiny export; regenerate it: /usr/bin/python3 "
+                        + "engines/tools/fast_gridsample.py engines/models/tiny engines/build/tiny-fast, copy its frame.onnx "
+                        + "to src/test/resources/parity/fast-gridsample/ and its sha256 to source.sha256")
+                .isEqualTo(source);
+        check(referenceCase + "[fast-gridsample]", rewritten);
+    }
+
+    private void check(String label, Path graphFile) throws IOException {
         // Given
+        String referenceCase = label.replace("[fast-gridsample]", "");
         String graph = referenceCase.split("_")[0];
         Path caseDir = TinyModel.dir().resolve("reference").resolve(referenceCase);
         Map<String, HostTensor> inputs = new LinkedHashMap<>();
@@ -50,7 +77,7 @@ class GraphParityTest {
         // When
         Map<String, HostTensor> actual;
         try (OrtBackend backend = OrtBackend.start(settings, ledger, GpuProbe.none());
-                GraphSession session = backend.open(graph, TinyModel.dir().resolve(graph + ".onnx"),
+                GraphSession session = backend.open(graph, graphFile,
                         GraphContract.inputs(graph), GraphContract.outputs(graph), ShapeProfile.none())) {
             actual = session.run(inputs, expected.keySet());
         }
@@ -60,7 +87,7 @@ class GraphParityTest {
         for (Map.Entry<String, Npy> e : expected.entrySet()) {
             HostTensor out = actual.get(e.getKey());
             assertThat(out.shape()).as(referenceCase + "/" + e.getKey() + " shape").containsExactly(e.getValue().shape());
-            Parity parity = Parity.of(referenceCase + "/" + e.getKey(), e.getValue().floats(), out.data());
+            Parity parity = Parity.of(label + "/" + e.getKey(), e.getValue().floats(), out.data());
             if (e.getKey().equals(GraphContract.AUDIO_FEATURES)) {
                 // Quantised to integers: equal, except a +-1 where the pre-rounding value sits on a .5 boundary.
                 assertThat(parity.maxAbs()).as(referenceCase + " audio features").isLessThanOrEqualTo(1.0);
