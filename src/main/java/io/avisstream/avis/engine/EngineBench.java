@@ -36,7 +36,8 @@ public final class EngineBench {
     static final int HEIGHT = 360;
 
     /** Bench parameters: model dir, timed calls per stage, threads, whether to run the PyTorch script. */
-    public record Options(Path modelDir, int frames, int threads, boolean torch, Path torchScript, Path python) {
+    public record Options(Path modelDir, int frames, int threads, boolean torch, Path torchScript, Path python,
+            int[] batches) {
     }
 
     /** One measured row: per-call latency percentiles and frames per second. */
@@ -58,7 +59,7 @@ public final class EngineBench {
                 AcvisEngine engine = EngineFactory.create(settings, ledger)) {
             provider = engine.info().executionProvider();
             modelId = engine.info().modelId();
-            for (int batch : new int[] {1, 8}) {
+            for (int batch : options.batches()) {
                 List<FrameRequest> requests = requests(batch, 0);
                 int calls = Math.max(2, options.frames() / batch);
                 engine.encodeTimings().reset();
@@ -159,7 +160,9 @@ public final class EngineBench {
                 return null;
             }
             Process process = new ProcessBuilder(options.python().toString(), options.torchScript().toString(), "--serve",
-                    "--model", options.modelDir().toString(), "--threads", Integer.toString(options.threads()))
+                    "--model", options.modelDir().toString(), "--threads", Integer.toString(options.threads()),
+                    "--batches", Arrays.stream(options.batches()).mapToObj(Integer::toString)
+                            .collect(java.util.stream.Collectors.joining(",")))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             TorchServer server = new TorchServer(process);
             server.await("ready");
@@ -307,27 +310,30 @@ public final class EngineBench {
         }
     }
 
-    /** Parses {@code [--model DIR] [--frames N] [--threads T] [--no-torch]} over defaults. */
+    /** Parses {@code [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]} over defaults. */
     public static Options parse(String[] args, Path defaultModel) {
         Path model = defaultModel;
         int frames = 20;
         int threads = Runtime.getRuntime().availableProcessors();
         boolean torch = true;
+        int[] batches = {1, 8};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--batches" -> batches = Arrays.stream(value(args, ++i, "--batches").split(","))
+                        .mapToInt(Integer::parseInt).toArray();
                 case "--model" -> model = Path.of(value(args, ++i, "--model"));
                 case "--frames" -> frames = Integer.parseInt(value(args, ++i, "--frames"));
                 case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
                 case "--no-torch" -> torch = false;
                 default -> throw new IllegalArgumentException("unknown bench argument " + args[i]
-                        + "; usage: bench [--model DIR] [--frames N] [--threads T] [--no-torch]");
+                        + "; usage: bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]");
             }
         }
-        if (frames < 2 || threads < 1) {
-            throw new IllegalArgumentException("bench needs --frames >= 2 and --threads >= 1");
+        if (frames < 2 || threads < 1 || batches.length == 0 || Arrays.stream(batches).anyMatch(b -> b < 1)) {
+            throw new IllegalArgumentException("bench needs --frames >= 2, --threads >= 1 and batches >= 1");
         }
         return new Options(model, frames, threads, torch, Path.of("engines/tools/bench_torch.py"),
-                Path.of("/usr/bin/python3"));
+                Path.of("/usr/bin/python3"), batches);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * {@code bench [--model DIR] [--frames N] [--threads T] [--no-torch]}: engine latency p50/p99 and frames/s at
+ * {@code bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]}: engine latency p50/p99 and frames/s at
  * 360x640 for batch 1 and 8, next to PyTorch eager on the same model config (see {@link EngineBench}).
  */
 @ApplicationScoped
@@ -21,7 +21,7 @@ public class EngineBenchCommand implements AvisCommand {
 
     @Override
     public String description() {
-        return "engine latency/throughput at 360x640 vs PyTorch eager: bench [--model DIR] [--frames N] [--threads T] [--no-torch]";
+        return "engine latency/throughput at 360x640 vs PyTorch eager: bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]";
     }
 
     @Override

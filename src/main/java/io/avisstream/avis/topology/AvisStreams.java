@@ -137,7 +137,7 @@ public class AvisStreams {
      * data directory: local state must never outlive the changelogs it mirrors (a temporary broker starts empty, and
      * stale local state of a previous broker would otherwise be taken for this one's).
      */
-    private Optional<java.nio.file.Path> stateDir() {
+    public synchronized Optional<java.nio.file.Path> stateDir() {
         if (runtime.stateDir().isPresent()) {
             return runtime.stateDir();
         }
@@ -172,6 +172,11 @@ public class AvisStreams {
 
     public synchronized Optional<KafkaStreams> kafkaStreams() {
         return Optional.ofNullable(streams);
+    }
+
+    /** Data directory of the in-process broker, when this instance started one. */
+    public synchronized Optional<java.nio.file.Path> brokerDataDir() {
+        return embedded == null ? Optional.empty() : Optional.of(embedded.dataDir());
     }
 
     /** Bootstrap servers in use; empty before {@link #start()}. */

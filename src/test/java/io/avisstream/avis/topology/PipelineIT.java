@@ -4,7 +4,6 @@ import static io.avisstream.avis.topology.TestStreams.chunk;
 import static io.avisstream.avis.topology.TestStreams.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,9 +59,11 @@ class PipelineIT {
 
     @Test
     void shouldEmitOneMasksRecordPerFrameInPerStreamOrderWithNothingLost() throws Exception {
-        // Given the service started on a fresh in-process broker
-        TestStreams.deleteRecursively(Path.of("target/kafka-streams-state"));
+        // Given the service started on a fresh in-process broker, its state directory inside the broker's (so a
+        // previous run's local state can never be taken for this broker's)
         String bootstrap = streams.start();
+        assertThat(streams.stateDir()).isPresent();
+        assertThat(streams.stateDir().get()).startsWith(streams.brokerDataDir().orElseThrow());
         assertThat(streams.kafkaStreams()).get().extracting(KafkaStreams::state).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
 
@@ -88,17 +89,23 @@ class PipelineIT {
         // Then
         Map<String, List<MasksMessage>> byStream = new TreeMap<>();
         List<String> deadLetters = new ArrayList<>();
+        List<String> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(Topics.MASKS.name(), Topics.DLQ.name()));
+            consumer.subscribe(Set.of(Topics.MASKS.name(), Topics.DLQ.name(), Topics.EVENTS.name()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             int received = 0;
             while (received < STREAMS.size() * FRAMES && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     if (r.topic().equals(Topics.DLQ.name())) {
                         deadLetters.add(DeadLetters.header(r.headers(), DeadLetters.REASON));
+                        continue;
+                    }
+                    if (r.topic().equals(Topics.EVENTS.name())) {
+                        var e = MessageCodec.EVENTS.decode(r.value());
+                        events.add(e.streamId() + ":" + e.type().wire() + "@" + e.seq());
                         continue;
                     }
                     MasksMessage m = MessageCodec.MASKS.decode(r.value());
@@ -112,6 +119,9 @@ class PipelineIT {
                 if (r.topic().equals(Topics.MASKS.name())) {
                     MasksMessage m = MessageCodec.MASKS.decode(r.value());
                     byStream.computeIfAbsent(m.streamId(), k -> new ArrayList<>()).add(m);
+                } else if (r.topic().equals(Topics.EVENTS.name())) {
+                    var e = MessageCodec.EVENTS.decode(r.value());
+                    events.add(e.streamId() + ":" + e.type().wire() + "@" + e.seq());
                 } else {
                     deadLetters.add(DeadLetters.header(r.headers(), DeadLetters.REASON));
                 }
@@ -130,6 +140,10 @@ class PipelineIT {
         }
         // 200 frames at 25 fps = 8 s: one inferred frame per second
         assertThat(inferredPerStream).containsOnly(Map.entry("cam-a", 8L), Map.entry("cam-b", 8L), Map.entry("cam-c", 8L));
+
+        // And each stream's object (sounding from its 1st inferred frame on) fires one onset at its 2nd inferred frame
+        assertThat(events).containsExactlyInAnyOrder("cam-a:onset@25", "cam-a:count_change@25", "cam-b:onset@25",
+                "cam-b:count_change@25", "cam-c:onset@25", "cam-c:count_change@25");
 
         // And the tracker store answers interactive queries for its streams
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();

@@ -54,16 +54,6 @@ final class TestStreams {
         return AudioChunkMessage.of(stream, i * CHUNK_MICROS, samples);
     }
 
-    /** Removes a directory tree (a previous run's Kafka Streams state). */
-    static void deleteRecursively(java.nio.file.Path dir) throws IOException {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
     static byte[] jpeg(int w, int h) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         image.setRGB(1, 1, 0xff0000);

@@ -118,6 +118,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
         props.putAll(extraConfig);
         KafkaConfig config = new KafkaConfig(props, false);
+        // A persistent data directory is formatted once; later starts reuse its cluster id and logs.
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            format(logDir);
+        }
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        awaitReady();
+        LOG.infof("In-process Kafka broker (KRaft) started: bootstrap=%s dataDir=%s temporary=%s startMs=%d",
+                bootstrapServers(), dataDir, temporary, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    private static void format(Path logDir) {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -127,16 +139,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(logDir.toString())
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setControllerListenerName("CONTROLLER")
-                    .setIgnoreFormatted(true)
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the in-process Kafka log directory " + logDir, e);
         }
-        server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        awaitReady();
-        LOG.infof("In-process Kafka broker (KRaft) started: bootstrap=%s dataDir=%s temporary=%s startMs=%d",
-                bootstrapServers(), dataDir, temporary, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     /** Waits until the broker answers metadata requests (bounded). */

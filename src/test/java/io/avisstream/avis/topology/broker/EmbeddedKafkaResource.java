@@ -14,7 +14,9 @@ public class EmbeddedKafkaResource implements QuarkusTestResourceLifecycleManage
     @Override
     public Map<String, String> start() {
         kafka = EmbeddedKafka.startTemporary();
-        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+        // With an external cluster the state directory is not tied to a broker: give this run its own.
+        return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "avis.topology.state-dir", kafka.dataDir().resolve("streams-state").toString());
     }
 
     @Override
