@@ -155,7 +155,7 @@ class K8sManifestsTest {
         return env;
     }
 
-    private static Set<String> applicationPropertiesKeys() throws IOException {
+    static Set<String> applicationPropertiesKeys() throws IOException {
         Path file = Path.of("src/main/resources/application.properties");
         Set<String> keys = new TreeSet<>();
         if (Files.exists(file)) {
@@ -171,7 +171,7 @@ class K8sManifestsTest {
     }
 
     /** Every key of every @ConfigMapping interface compiled into target/classes. */
-    private static Set<String> configMappingKeys() throws IOException, URISyntaxException {
+    static Set<String> configMappingKeys() throws IOException, URISyntaxException {
         Path classes = Path.of(K8sManifestsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .resolveSibling("classes");
         Set<String> keys = new TreeSet<>();
