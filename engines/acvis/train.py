@@ -50,6 +50,9 @@ class TrainConfig:
     iters: int = 48000
     base_lr: float = 1e-4
     backbone_multiplier: float = 0.1
+    # LR multiplier of ``audio_backbone`` (VGGish); None = ``backbone_multiplier`` as in the official code,
+    # where VGGish gets zero gradients (rounding) and only decays. 0 freezes it (no decay drift either).
+    audio_backbone_multiplier: float | None = None
     weight_decay: float = 0.05
     weight_decay_norm: float = 0.0
     weight_decay_embed: float = 0.0
@@ -75,8 +78,11 @@ class TrainConfig:
 
     @staticmethod
     def tiny() -> "TrainConfig":
-        # from scratch (no COCO/ImageNet weights): higher LR, no backbone damping, one clip per step
-        return TrainConfig(model="tiny", iters=300, base_lr=1e-3, backbone_multiplier=1.0, lr_steps=(240,),
+        # from scratch (no COCO/ImageNet weights): higher LR, no backbone damping, one clip per step. The
+        # random VGGish is frozen: at this LR its weight decay alone would shift the embeddings away from the
+        # PCA calibrated at the start and saturate the 8-bit features.
+        return TrainConfig(model="tiny", iters=700, base_lr=1e-3, backbone_multiplier=1.0,
+                           audio_backbone_multiplier=0.0, lr_steps=(560,),
                            clips_per_iter=1, augmentation=ClipAugmentation.tiny(), loss=LossConfig.tiny(),
                            checkpoint_every=100, log_every=10, test_min_size=96, test_max_size=160)
 
@@ -109,7 +115,9 @@ def param_groups(model: torch.nn.Module, cfg: TrainConfig) -> list[dict]:
                 wd = cfg.weight_decay_norm
             elif isinstance(module, torch.nn.Embedding):
                 wd = cfg.weight_decay_embed
-            if "backbone" in module_name:
+            if module_name.startswith("audio_backbone") and cfg.audio_backbone_multiplier is not None:
+                lr *= cfg.audio_backbone_multiplier
+            elif "backbone" in module_name:
                 lr *= cfg.backbone_multiplier
             groups.append({"params": [p], "lr": lr, "weight_decay": wd, "name": f"{module_name}.{name}"})
     return groups

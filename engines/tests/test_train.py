@@ -87,6 +87,9 @@ def test_should_use_official_parameter_groups():
     assert groups["sem_seg_head.predictor.class_embed.weight"]["weight_decay"] == 0.05
     assert groups["sem_seg_head.pixel_decoder.transformer.level_embed"]["weight_decay"] == 0.05
     assert not any("pca" in name for name in groups)  # requires_grad=False
+    tiny = {g["name"]: g for g in param_groups(model, TrainConfig.tiny())}
+    assert tiny["backbone.stem.conv1.weight"]["lr"] == pytest.approx(1e-3)
+    assert tiny["audio_backbone.features.0.weight"]["lr"] == 0.0  # frozen random VGGish: no decay drift
 
 
 def test_should_step_the_learning_rate_without_warmup():
@@ -160,3 +163,23 @@ def test_should_write_checkpoint_curve_metrics_and_eval(data_root, tmp_path):
     assert isinstance(results, list)
     # inference ran at the test size (short side 96) but predictions come back at the original 48x64
     assert all(seg["size"] == [48, 64] for r in results for seg in r["segmentations"])
+
+
+def test_should_train_towards_no_object_on_a_clip_without_targets():
+    torch.manual_seed(0)
+    model = build_model(get_config("tiny")).train()
+    out = model(torch.rand(5, 3, 40, 50) * 255, torch.randn(5, 96, 64))
+    hp, wp = out["padded_size"]
+    clip = {"labels": torch.zeros(0, dtype=torch.int64), "ids": torch.zeros(0, 5, dtype=torch.int64),
+            "masks": torch.zeros(0, 5, hp, wp, dtype=torch.bool)}
+    frames = [{"labels": clip["labels"], "ids": torch.zeros(0, dtype=torch.int64),
+               "masks": torch.zeros(0, hp, wp, dtype=torch.bool)} for _ in range(5)]
+    criterion = ACVISCriterion(num_classes=26, last_layer_num=2, cfg=LossConfig(num_points=64))
+
+    total, terms = criterion(out, clip, frames, torch.zeros(5, dtype=torch.int64))
+    total.backward()
+
+    assert terms["loss_mask"].item() == 0.0 and terms["loss_avism_dice"].item() == 0.0
+    assert terms["loss_clip_sim"].item() == 0.0
+    assert terms["loss_ce"].item() > 0.0 and terms["loss_avism_ce"].item() > 0.0  # all queries -> no object
+    assert model.sem_seg_head.predictor.class_embed.bias.grad[-1] < 0  # raising the no-object logit helps
