@@ -314,6 +314,7 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         "contract_version": CONTRACT_VERSION,
         "config": cfg.name,
         "checkpoint": os.path.basename(checkpoint) if checkpoint else None,
+        "checkpoint_sha256": sha256(Path(checkpoint)) if checkpoint else None,
         "seed": seed,
         "opset": OPSET,
         "num_queries": cfg.num_queries,

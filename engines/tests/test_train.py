@@ -163,3 +163,23 @@ def test_should_write_checkpoint_curve_metrics_and_eval(data_root, tmp_path):
     assert isinstance(results, list)
     # inference ran at the test size (short side 96) but predictions come back at the original 48x64
     assert all(seg["size"] == [48, 64] for r in results for seg in r["segmentations"])
+
+
+def test_should_train_towards_no_object_on_a_clip_without_targets():
+    torch.manual_seed(0)
+    model = build_model(get_config("tiny")).train()
+    out = model(torch.rand(5, 3, 40, 50) * 255, torch.randn(5, 96, 64))
+    hp, wp = out["padded_size"]
+    clip = {"labels": torch.zeros(0, dtype=torch.int64), "ids": torch.zeros(0, 5, dtype=torch.int64),
+            "masks": torch.zeros(0, 5, hp, wp, dtype=torch.bool)}
+    frames = [{"labels": clip["labels"], "ids": torch.zeros(0, dtype=torch.int64),
+               "masks": torch.zeros(0, hp, wp, dtype=torch.bool)} for _ in range(5)]
+    criterion = ACVISCriterion(num_classes=26, last_layer_num=2, cfg=LossConfig(num_points=64))
+
+    total, terms = criterion(out, clip, frames, torch.zeros(5, dtype=torch.int64))
+    total.backward()
+
+    assert terms["loss_mask"].item() == 0.0 and terms["loss_avism_dice"].item() == 0.0
+    assert terms["loss_clip_sim"].item() == 0.0
+    assert terms["loss_ce"].item() > 0.0 and terms["loss_avism_ce"].item() > 0.0  # all queries -> no object
+    assert model.sem_seg_head.predictor.class_embed.bias.grad[-1] < 0  # raising the no-object logit helps
