@@ -81,8 +81,8 @@ class TrainConfig:
         # from scratch (no COCO/ImageNet weights): higher LR, no backbone damping, one clip per step. The
         # random VGGish is frozen: at this LR its weight decay alone would shift the embeddings away from the
         # PCA calibrated at the start and saturate the 8-bit features.
-        return TrainConfig(model="tiny", iters=700, base_lr=1e-3, backbone_multiplier=1.0,
-                           audio_backbone_multiplier=0.0, lr_steps=(560,),
+        return TrainConfig(model="tiny", iters=2000, base_lr=1e-3, backbone_multiplier=1.0,
+                           audio_backbone_multiplier=0.0, lr_steps=(1600,),
                            clips_per_iter=1, augmentation=ClipAugmentation.tiny(), loss=LossConfig.tiny(),
                            checkpoint_every=100, log_every=10, test_min_size=96, test_max_size=160)
 

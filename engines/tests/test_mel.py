@@ -136,3 +136,19 @@ def test_should_resample_44k1_seconds_to_the_same_band():
     assert int(np.argmax(patches[1].mean(axis=0))) == int(np.argmax(native.mean(axis=0)))
     # resample_poly vs native 16 kHz: the tone's band agrees closely
     assert abs(patches[1][:, band].mean() - native[:, band].mean()) < 0.05
+
+
+def test_should_write_melaudios_for_a_stereo_44k1_wav(tmp_path):
+    from scipy.io import wavfile
+
+    sr = 44100
+    t = np.arange(int(2.5 * sr)) / sr
+    pcm = (0.4 * np.sin(2 * np.pi * 800.0 * t) * 32767).astype(np.int16)
+    wavfile.write(tmp_path / "a.wav", sr, np.stack([pcm, pcm], axis=1))
+
+    assert mel._main([str(tmp_path / "a.wav"), str(tmp_path / "a.npy")]) == 0
+
+    patches = np.load(tmp_path / "a.npy")
+    assert patches.shape == (3, 96, 64) and patches.dtype == np.float64  # ceil(2.5 s) frames
+    assert np.all(patches[2] == 0.0)  # the last half second is too short for a patch
+    assert int(np.argmax(patches[0].mean(axis=0))) == mel.band_of_frequency(800.0)
