@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
 /** Creates the contract's missing topics and checks the ones that exist. */
@@ -56,8 +57,7 @@ public final class TopicAdmin {
             Set<String> missingNames = new java.util.HashSet<>(missing.stream().map(NewTopic::name).toList());
             List<String> present = contract.all().stream().map(TopicSpec::name)
                     .filter(n -> create || !missingNames.contains(n)).toList();
-            Map<String, TopicDescription> described = present.isEmpty() ? Map.of()
-                    : admin.describeTopics(present).allTopicNames().get(60, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = present.isEmpty() ? Map.of() : describe(admin, present);
             List<Outcome> outcomes = new ArrayList<>();
             for (TopicSpec spec : contract.all()) {
                 TopicDescription d = described.get(spec.name());
@@ -79,6 +79,26 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot create or describe topics on " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Describes topics, waiting (bounded) for just-created ones: the broker acknowledges a creation before its
+     * metadata cache knows the topic, so an immediate describe can answer UnknownTopicOrPartition.
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.debugf("topics not yet visible in metadata, retrying: %s", e.getCause().getMessage());
+                Thread.sleep(200);
+            }
         }
     }
 
