@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.engine.EngineConfig;
 import io.avisstream.avis.events.EventsConfig;
 import io.avisstream.avis.topology.BrokerConfig;
 import io.avisstream.avis.topology.InferenceConfig;
@@ -28,8 +29,9 @@ import io.smallrye.config.WithName;
 class ReadmeConfigTableTest {
     /** The mappings of the streaming service; other capabilities document their keys in their own section. */
     static final List<Class<?>> MAPPINGS = List.of(KafkaClusterConfig.class, BrokerConfig.class,
-            StreamsRuntimeConfig.class, JoinConfig.class, InferenceConfig.class, TrackingConfig.class, EventsConfig.class);
-    private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events)"
+            StreamsRuntimeConfig.class, JoinConfig.class, InferenceConfig.class, TrackingConfig.class, EventsConfig.class,
+            EngineConfig.class);
+    private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events|engine)"
             + "\\.[a-z0-9.-]+)|kafka\\.bootstrap\\.servers)` \\|", Pattern.MULTILINE);
 
     @Test
@@ -37,11 +39,7 @@ class ReadmeConfigTableTest {
         // Given
         Set<String> keys = new TreeSet<>();
         for (Class<?> mapping : MAPPINGS) {
-            String prefix = mapping.getAnnotation(ConfigMapping.class).prefix();
-            for (Method m : mapping.getDeclaredMethods()) {
-                WithName name = m.getAnnotation(WithName.class);
-                keys.add(prefix + "." + (name != null ? name.value() : kebab(m.getName())));
-            }
+            collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, keys);
         }
 
         // When
@@ -54,6 +52,19 @@ class ReadmeConfigTableTest {
 
         // Then
         assertThat(documented).isEqualTo(keys);
+    }
+
+    /** Adds the keys of one mapping interface; a nested group interface (e.g. {@code batch()}) adds its own keys. */
+    private static void collect(String prefix, Class<?> mapping, Set<String> keys) {
+        for (Method m : mapping.getDeclaredMethods()) {
+            WithName name = m.getAnnotation(WithName.class);
+            String key = prefix + "." + (name != null ? name.value() : kebab(m.getName()));
+            if (m.getReturnType().isInterface() && m.getReturnType().getEnclosingClass() == mapping) {
+                collect(key, m.getReturnType(), keys);
+            } else {
+                keys.add(key);
+            }
+        }
     }
 
     private static String kebab(String camel) {
