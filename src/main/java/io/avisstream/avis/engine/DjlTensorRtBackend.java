@@ -23,8 +23,9 @@ import java.util.function.Predicate;
  * DJL's TensorRT engine ({@code ai.djl.tensorrt:tensorrt:0.33.0}, built against TensorRT 8.x).
  *
  * <p>Start-up checks, in order, each failing with one sentence: an NVIDIA driver, {@code libnvinfer.so.8}, and
- * DJL's TensorRT JNI library on the classpath ({@code native/lib/tensorrt.properties}; DJL downloads it at run
- * time from its own CDN, which this service must not do, and Maven Central does not carry it). Each graph is
+ * DJL's TensorRT JNI library on the classpath ({@code native/lib/tensorrt.properties}; the Maven Central jar bundles
+ * {@code libdjl_trt.so} for linux-x86_64, built for TensorRT 8.4; without it DJL would download it at run time,
+ * which this service must not do). Each graph is
  * loaded from a plan-cache directory keyed by model hash + GPU + TensorRT version: DJL reads a serialized
  * {@code <graph>.trt} from there when present and otherwise builds from the {@code <graph>.onnx} copied next to it.
  *
