@@ -36,7 +36,13 @@ public class Main implements QuarkusApplication {
         for (AvisCommand command : commands) {
             if (command.name().equals(name)) {
                 String[] rest = args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
-                return command.run(rest);
+                try {
+                    return command.run(rest);
+                } catch (IllegalArgumentException e) {
+                    // A usage error (bad option, bad value) is the caller's mistake, not a crash: one line, exit 64.
+                    LOG.errorf("%s: %s", name, e.getMessage());
+                    return 64;
+                }
             }
         }
         LOG.errorf("Unknown command '%s'", name);
