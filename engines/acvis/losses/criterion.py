@@ -70,7 +70,44 @@ def _no_object_weight(num_classes: int, eos_coef: float) -> torch.Tensor:
     return weight
 
 
-class FrameCriterion(torch.nn.Module):
+class _SetCriterion(torch.nn.Module):
+    """Class CE + point-sampled mask BCE/dice of one matched output set, shared by the frame and video criteria.
+
+    Frame outputs carry masks [BT, Q, h, w]; video outputs [LB, Q, T, h, w], whose T frames are flattened into the
+    sampled masks (points per instance and frame) with ``t_len = T`` in the normaliser. Keys are
+    ``{prefix}_ce``, ``{prefix}_mask``, ``{prefix}_dice``.
+    """
+
+    def __init__(self, *, prefix: str, num_classes: int, matcher, eos_coef: float, sampling: PointSampling):
+        super().__init__()
+        self.prefix = prefix
+        self.num_classes = num_classes
+        self.matcher = matcher
+        self.sampling = sampling
+        self.register_buffer("empty_weight", _no_object_weight(num_classes, eos_coef))
+
+    def _single(self, outputs: dict, targets: list[dict], num_masks: float, generator):
+        p = self.prefix
+        indices = self.matcher(outputs, targets, generator=generator)
+        losses = {f"{p}_ce": _class_loss(outputs["pred_logits"], indices, [t["labels"] for t in targets],
+                                         self.empty_weight)}
+        batch_idx = torch.cat([torch.full_like(src, b) for b, (src, _) in enumerate(indices)])
+        src_idx = torch.cat([src for src, _ in indices])
+        if src_idx.numel() == 0:
+            zero = outputs["pred_masks"].sum() * 0.0  # keep the graph connected
+            losses[f"{p}_mask"], losses[f"{p}_dice"] = zero, zero
+        else:
+            src = outputs["pred_masks"][batch_idx, src_idx]  # [M, h, w] or [M, T, h, w]
+            tgt = torch.cat([t["masks"][j] for t, (_, j) in zip(targets, indices)]).to(src.device)  # same + H, W
+            t_len = src.shape[1] if src.dim() == 4 else 1
+            if src.dim() == 4:
+                src, tgt = src.flatten(0, 1), tgt.flatten(0, 1)
+            losses[f"{p}_mask"], losses[f"{p}_dice"] = _sampled_mask_losses(src, tgt, t_len, num_masks,
+                                                                           self.sampling, generator)
+        return losses, indices
+
+
+class FrameCriterion(_SetCriterion):
     """Frame-level losses ``loss_ce``, ``loss_mask``, ``loss_dice`` for the final and every auxiliary output.
 
     Args:
@@ -82,27 +119,8 @@ class FrameCriterion(torch.nn.Module):
 
     def __init__(self, *, num_classes: int, matcher: HungarianMatcher, eos_coef: float = 0.1,
                  sampling: PointSampling = PointSampling()):
-        super().__init__()
-        self.num_classes = num_classes
-        self.matcher = matcher
-        self.sampling = sampling
-        self.register_buffer("empty_weight", _no_object_weight(num_classes, eos_coef))
-
-    def _single(self, outputs: dict, targets: list[dict], num_masks: float, generator):
-        indices = self.matcher(outputs, targets, generator=generator)
-        losses = {"loss_ce": _class_loss(outputs["pred_logits"], indices, [t["labels"] for t in targets],
-                                         self.empty_weight)}
-        batch_idx = torch.cat([torch.full_like(src, b) for b, (src, _) in enumerate(indices)])
-        src_idx = torch.cat([src for src, _ in indices])
-        if src_idx.numel() == 0:
-            zero = outputs["pred_masks"].sum() * 0.0  # keep the graph connected
-            losses["loss_mask"], losses["loss_dice"] = zero, zero
-        else:
-            src = outputs["pred_masks"][batch_idx, src_idx]  # [M, h, w]
-            tgt = torch.cat([t["masks"][j] for t, (_, j) in zip(targets, indices)]).to(src.device)  # [M, H, W]
-            losses["loss_mask"], losses["loss_dice"] = _sampled_mask_losses(src, tgt, 1, num_masks, self.sampling,
-                                                                          generator)
-        return losses, indices
+        super().__init__(prefix="loss", num_classes=num_classes, matcher=matcher, eos_coef=eos_coef,
+                         sampling=sampling)
 
     def forward(self, outputs: dict, targets: list[dict], generator: torch.Generator | None = None):
         """Losses for ``outputs`` = {``pred_logits`` [BT, Q, K+1], ``pred_masks`` [BT, Q, h, w],
@@ -123,7 +141,7 @@ class FrameCriterion(torch.nn.Module):
         return losses, all_indices
 
 
-class VideoCriterion(torch.nn.Module):
+class VideoCriterion(_SetCriterion):
     """Video-level losses ``loss_avism_{ce,mask,dice}`` (+ aux) and the similarity loss ``loss_clip_sim``.
 
     The video module runs once per frame-query layer (``L`` entries, batch ``LB = L * B`` with B = 1);
@@ -138,28 +156,8 @@ class VideoCriterion(torch.nn.Module):
 
     def __init__(self, *, num_classes: int, matcher: VideoHungarianMatcher, eos_coef: float = 0.1,
                  sampling: PointSampling = PointSampling()):
-        super().__init__()
-        self.num_classes = num_classes
-        self.matcher = matcher
-        self.sampling = sampling
-        self.register_buffer("empty_weight", _no_object_weight(num_classes, eos_coef))
-
-    def _single(self, outputs: dict, targets: list[dict], num_masks: float, generator):
-        indices = self.matcher(outputs, targets, generator=generator)
-        losses = {"loss_avism_ce": _class_loss(outputs["pred_logits"], indices, [t["labels"] for t in targets],
-                                               self.empty_weight)}
-        batch_idx = torch.cat([torch.full_like(src, b) for b, (src, _) in enumerate(indices)])
-        src_idx = torch.cat([src for src, _ in indices])
-        if src_idx.numel() == 0:
-            zero = outputs["pred_masks"].sum() * 0.0
-            losses["loss_avism_mask"], losses["loss_avism_dice"] = zero, zero
-        else:
-            src = outputs["pred_masks"][batch_idx, src_idx]  # [M, T, h, w]
-            tgt = torch.cat([t["masks"][j] for t, (_, j) in zip(targets, indices)]).to(src.device)  # [M, T, H, W]
-            t_len = src.shape[1]
-            losses["loss_avism_mask"], losses["loss_avism_dice"] = _sampled_mask_losses(
-                src.flatten(0, 1), tgt.flatten(0, 1), t_len, num_masks, self.sampling, generator)
-        return losses, indices
+        super().__init__(prefix="loss_avism", num_classes=num_classes, matcher=matcher, eos_coef=eos_coef,
+                         sampling=sampling)
 
     def forward(self, outputs: dict, targets: list[dict], frame_indices=None, frame_targets=None,
                 generator: torch.Generator | None = None):

@@ -110,11 +110,7 @@ public final class Mp4Writer implements AutoCloseable {
         this.audioPending = new float[1024];
     }
 
-    /**
-     * Creates {@code file} (parent folders included) for frames of {@code width x height} at {@code fpsNum/fpsDen}
-     * frames a second, with an AAC track when {@code withAudio}.
-     */
-    public static Mp4Writer create(Path file, int width, int height, int fpsNum, int fpsDen, boolean withAudio) {
+    private static Mp4Writer newWriter(Path file, int width, int height, int fpsNum, int fpsDen) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive: " + width + "x" + height);
         }
@@ -122,7 +118,15 @@ public final class Mp4Writer implements AutoCloseable {
             throw new IllegalArgumentException("frame rate must be positive: " + fpsNum + "/" + fpsDen);
         }
         Ffmpeg.init();
-        Mp4Writer writer = new Mp4Writer(file, width, height, fpsNum, fpsDen);
+        return new Mp4Writer(file, width, height, fpsNum, fpsDen);
+    }
+
+    /**
+     * Creates {@code file} (parent folders included) for frames of {@code width x height} at {@code fpsNum/fpsDen}
+     * frames a second, with an AAC track when {@code withAudio}.
+     */
+    public static Mp4Writer create(Path file, int width, int height, int fpsNum, int fpsDen, boolean withAudio) {
+        Mp4Writer writer = newWriter(file, width, height, fpsNum, fpsDen);
         try {
             writer.open(withAudio);
             return writer;
@@ -139,14 +143,7 @@ public final class Mp4Writer implements AutoCloseable {
      */
     public static Mp4Writer createCopyingAudio(Path file, int width, int height, int fpsNum, int fpsDen,
             Path audioSource) {
-        if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("frame size must be positive: " + width + "x" + height);
-        }
-        if (fpsNum <= 0 || fpsDen <= 0) {
-            throw new IllegalArgumentException("frame rate must be positive: " + fpsNum + "/" + fpsDen);
-        }
-        Ffmpeg.init();
-        Mp4Writer writer = new Mp4Writer(file, width, height, fpsNum, fpsDen);
+        Mp4Writer writer = newWriter(file, width, height, fpsNum, fpsDen);
         try {
             writer.audioCopy = AudioCopy.open(audioSource);
             writer.open(false);
