@@ -19,7 +19,7 @@ public record KaiserSincFilter(int numZeros, int precisionBits, double rolloff, 
     /**
      * resampy's default {@code kaiser_best} filter as shipped by resampy 0.3 and later (Debian's python3-resampy
      * 0.4.2): 50 zero crossings, 8192 points each, roll-off 0.917347, beta 12.9846. Its table is reproduced from
-     * these four numbers to 3e-16. Gain when going to 16 kHz: 0.50 at 7.34 kHz, 0.19 at 7.5 kHz, 3e-4 at 7.9 kHz.
+     * these four numbers to 1.7e-15. Gain when going to 16 kHz: 0.50 at 7.34 kHz, 0.19 at 7.5 kHz, 3e-4 at 7.9 kHz.
      */
     public static final KaiserSincFilter KAISER_BEST = new KaiserSincFilter(50, 13, 0.917347, 12.9846);
 

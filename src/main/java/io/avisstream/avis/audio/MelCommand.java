@@ -58,7 +58,7 @@ public class MelCommand implements AvisCommand {
         try {
             writeNpy(options.out(), out);
         } catch (IOException e) {
-            LOG.errorf("mel: cannot write %s: %s", options.out(), e.getMessage());
+            LOG.errorf("mel: cannot write %s (%s)", options.out(), e.getClass().getSimpleName());
             return EXIT_CANT_CREATE;
         }
         LOG.infof("mel: %d patches of %s (audio %s) -> %s", frames, options.input(),
