@@ -2,6 +2,8 @@ package io.avisstream.avis.engine;
 
 import java.util.List;
 
+import io.avisstream.avis.media.FrameDetections;
+
 /**
  * Runs the exported ACVIS graphs (see {@code engines/CONTRACT.md}) behind one interface.
  *

@@ -51,8 +51,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
-import io.avisstream.avis.engine.AudioWindow;
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.VideoFrame;
+import io.avisstream.avis.message.AudioFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -201,7 +201,7 @@ public final class MediaReader implements AutoCloseable {
         av_channel_layout_default(mono, 1);
         swr = new SwrContext(null);
         try {
-            Ffmpeg.check(swr_alloc_set_opts2(swr, mono, AV_SAMPLE_FMT_S16, AudioWindow.SAMPLE_RATE, audio.ch_layout(),
+            Ffmpeg.check(swr_alloc_set_opts2(swr, mono, AV_SAMPLE_FMT_S16, AudioFormat.SAMPLE_RATE, audio.ch_layout(),
                     audio.sample_fmt(), audio.sample_rate(), 0, null), file + ": resampler options");
             Ffmpeg.check(swr_init(swr), file + ": cannot start resampler");
         } finally {
@@ -341,8 +341,8 @@ public final class MediaReader implements AutoCloseable {
     }
 
     private int convert(PointerPointer<?> input, int inSamples) {
-        int capacity = (int) swr_get_delay(swr, AudioWindow.SAMPLE_RATE)
-                + (int) ((long) inSamples * AudioWindow.SAMPLE_RATE / Math.max(1, audio.sample_rate())) + 256;
+        int capacity = (int) swr_get_delay(swr, AudioFormat.SAMPLE_RATE)
+                + (int) ((long) inSamples * AudioFormat.SAMPLE_RATE / Math.max(1, audio.sample_rate())) + 256;
         if (capacity > pcmCapacity) {
             if (pcmBuffer != null) {
                 pcmBuffer.close();

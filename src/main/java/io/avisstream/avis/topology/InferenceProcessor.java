@@ -9,19 +9,21 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import io.avisstream.avis.engine.CocoRle;
-import io.avisstream.avis.engine.Detection;
 import io.avisstream.avis.engine.Engine;
-import io.avisstream.avis.engine.FrameDetections;
 import io.avisstream.avis.engine.FrameFeatures;
 import io.avisstream.avis.engine.FrameRequest;
 import io.avisstream.avis.engine.WindowRequest;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.Json;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.MessageCodec;
-import io.avisstream.avis.topology.message.RleMask;
+import io.avisstream.avis.media.CocoRle;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
+import io.avisstream.avis.media.FrameImages;
+import io.avisstream.avis.message.AvisClasses;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.Json;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.message.RleMask;
 import io.avisstream.avis.tracking.LinkedInstance;
 import io.avisstream.avis.tracking.PastFrame;
 import io.avisstream.avis.tracking.Tracker;
@@ -58,8 +60,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.trackerStore = context.getStateStore(AvisTopology.TRACKER_STORE);
-        this.lastMasksStore = context.getStateStore(AvisTopology.LAST_MASKS_STORE);
+        this.trackerStore = context.getStateStore(TopologyNames.TRACKER_STORE);
+        this.lastMasksStore = context.getStateStore(TopologyNames.LAST_MASKS_STORE);
     }
 
     @Override
@@ -78,8 +80,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         } else {
             masks = copyLast(stream, frame, joined);
         }
-        context.forward(record.withValue((Object) masks), AvisTopology.MASKS_SINK);
-        context.forward(record.withValue((Object) masks), AvisTopology.EVENTS);
+        context.forward(record.withValue((Object) masks), TopologyNames.MASKS_SINK);
+        context.forward(record.withValue((Object) masks), TopologyNames.EVENTS);
     }
 
     /** Index of the pts grid slot (one per 1/fps, anchored at the first frame, 0.5 ms jitter tolerated). */

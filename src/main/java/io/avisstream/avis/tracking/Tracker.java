@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import io.avisstream.avis.engine.Detection;
-import io.avisstream.avis.engine.FrameDetections;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
 
 /**
  * Live-mode identity linking (streaming-design §2): detections of the newest frame are matched to the live

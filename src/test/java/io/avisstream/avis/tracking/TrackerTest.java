@@ -6,9 +6,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.Detection;
-import io.avisstream.avis.engine.FrameDetections;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
 
 class TrackerTest {
     private static final float[] RED = { 1, 0, 0 };
