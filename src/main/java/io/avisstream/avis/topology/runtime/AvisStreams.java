@@ -36,12 +36,10 @@ import io.quarkus.runtime.ShutdownEvent;
  * Owns the service's Kafka lifecycle, in this order: (1) the in-process KRaft broker when no
  * {@code kafka.bootstrap.servers} is set, (2) the contract's topics, (3) Kafka Streams running the topology.
  *
- * <p>Why not the Quarkus Kafka Streams extension's lifecycle: it builds and starts {@code KafkaStreams} at
- * application start from a {@code Topology} bean, before any command runs; the in-process broker must be up
- * first, its port is only known once it started, and commands such as {@code topics} must not start the
- * topology at all. So no {@code Topology} bean is produced (the extension stays inert) and the commands that
- * need the pipeline ({@code serve}, {@code demo}) call {@link #start()}. Shutdown (ShutdownEvent) closes
- * Kafka Streams, then the broker; the engine bean is disposed after that by CDI.
+ * <p>The commands that need the pipeline ({@code serve}, {@code demo}) call {@link #start()}; no other command
+ * starts a broker or the topology. Shutdown (ShutdownEvent) closes Kafka Streams, then the broker; the engine bean
+ * is disposed after that by CDI. (Why the Quarkus Kafka Streams extension does not run this lifecycle: README,
+ * "Lifecycle and guarantees".)
  */
 @ApplicationScoped
 public class AvisStreams {
