@@ -14,10 +14,10 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.avisstream.avis.topology.InferenceStateCodec;
 import io.avisstream.avis.topology.TopologyNames;
 import io.avisstream.avis.topology.runtime.AvisStreams;
 import io.avisstream.avis.tracking.TrackerState;
-import io.avisstream.avis.tracking.TrackerStateCodec;
 
 /**
  * Interactive queries on the tracker store: which instance owns a stream, and its live track table when it is
@@ -89,7 +89,7 @@ public class TrackQueries {
             return Result.unavailable();
         }
         if (bytes != null) {
-            return Result.found(TrackerStateCodec.decode(bytes));
+            return Result.found(InferenceStateCodec.decode(bytes).tracker());
         }
         // Not here: another instance may own the stream (known only when application.server is configured).
         KeyQueryMetadata meta = kafkaStreams.queryMetadataForKey(TopologyNames.TRACKER_STORE, streamId,

@@ -1,8 +1,8 @@
-package io.avisstream.avis.tracking;
+package io.avisstream.avis.engine;
 
 /**
  * IEEE 754 binary16 conversion (Java 17 has no {@code Float.floatToFloat16}). Frame queries are stored in half
- * precision to halve the tracker store (spec: 51 KB a frame for 100 x 256).
+ * precision to halve the stream window in the tracker store (spec: 51 KB a frame for 100 x 256).
  */
 public final class Half {
 

@@ -1,9 +1,9 @@
-package io.avisstream.avis.tracking;
+package io.avisstream.avis.engine;
 
 import java.util.Arrays;
 
 /**
- * What the tracker keeps of an earlier inferred frame for the next windows: its frame queries in half
+ * What a {@link StreamWindow} keeps of an earlier inferred frame for the next windows: its frame queries in half
  * precision and its audio features. Mask features are never kept.
  */
 public record PastFrame(long seq, short[] frameQueriesHalf, float[] audioFeatures) {

@@ -1,4 +1,4 @@
-package io.avisstream.avis.tracking;
+package io.avisstream.avis.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,44 +1,54 @@
-package io.avisstream.avis.tracking;
+package io.avisstream.avis.topology;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.avisstream.avis.engine.PastFrame;
+import io.avisstream.avis.engine.StreamWindow;
+import io.avisstream.avis.tracking.Track;
+import io.avisstream.avis.tracking.TrackerState;
+
 /**
- * Binary layout of {@link TrackerState} in the tracker store (big-endian). The first byte is the format
- * version; every version ever written stays readable.
+ * Binary layout of {@link InferenceState}, the value of the tracker store (big-endian). The first byte is the
+ * format version; every version ever written stays readable. v2 is still the current layout: splitting the state by
+ * owner (sampling clock, model window, track table) changed the Java types, not the bytes, so stores written before
+ * read as they are and nothing needs migrating.
  *
  * <pre>
  * v2 (current):
- *   u8 version=2 | i64 nextTrackId | i64 frameIndex | i64 anchorPts | i64 lastSampledSlot
- *   i32 historyCount, then per frame: i64 seq | i32 q | q x f16 frameQueries | i32 a | a x f32 audioFeatures
- *   i32 trackCount, then per track: i64 id | i32 classId | i32 d | d x f32 embedding | i64 firstSeen
+ *   u8 version=2 | i64 nextTrackId | i64 frameIndex        (tracker)
+ *   | i64 anchorPts | i64 lastSampledSlot                  (sampling clock)
+ *   i32 windowCount, then per frame (window): i64 seq | i32 q | q x f16 frameQueries | i32 a | a x f32 audioFeatures
+ *   i32 trackCount, then per track (tracker): i64 id | i32 classId | i32 d | d x f32 embedding | i64 firstSeen
  *                                  | i64 lastSeen | i32 hits | u8 sounding
  * v1 (first layout, read only): no anchorPts/lastSampledSlot (read as -1: the next frame is sampled);
  *   tracks without firstSeen/hits/sounding (read as lastSeen, 1, false).
  * </pre>
  */
-public final class TrackerStateCodec {
+public final class InferenceStateCodec {
     public static final byte V1 = 1;
     public static final byte V2 = 2;
     public static final byte CURRENT = V2;
 
-    private TrackerStateCodec() {
+    private InferenceStateCodec() {
     }
 
-    public static byte[] encode(TrackerState s) {
+    public static byte[] encode(InferenceState state) {
+        TrackerState s = state.tracker();
+        List<PastFrame> window = state.window().frames();
         int size = 1 + 8 * 4 + 4 + 4;
-        for (PastFrame f : s.history()) {
+        for (PastFrame f : window) {
             size += 8 + 4 + 2 * f.frameQueriesHalf().length + 4 + 4 * f.audioFeatures().length;
         }
         for (Track t : s.tracks()) {
             size += 8 + 4 + 4 + 4 * t.embedding().length + 8 + 8 + 4 + 1;
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(CURRENT).putLong(s.nextTrackId()).putLong(s.frameIndex()).putLong(s.anchorPts())
-                .putLong(s.lastSampledSlot());
-        b.putInt(s.history().size());
-        for (PastFrame f : s.history()) {
+        b.put(CURRENT).putLong(s.nextTrackId()).putLong(s.frameIndex()).putLong(state.clock().anchorPts())
+                .putLong(state.clock().lastSampledSlot());
+        b.putInt(window.size());
+        for (PastFrame f : window) {
             b.putLong(f.seq()).putInt(f.frameQueriesHalf().length);
             for (short h : f.frameQueriesHalf()) {
                 b.putShort(h);
@@ -60,14 +70,14 @@ public final class TrackerStateCodec {
     }
 
     /** Decodes any known version; null bytes mean "no state yet". */
-    public static TrackerState decode(byte[] bytes) {
+    public static InferenceState decode(byte[] bytes) {
         if (bytes == null) {
-            return TrackerState.initial();
+            return InferenceState.initial();
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
         if (version != V1 && version != V2) {
-            throw new IllegalStateException("unknown tracker state format version " + version);
+            throw new IllegalStateException("unknown inference state format version " + version);
         }
         long nextTrackId = b.getLong();
         long frameIndex = b.getLong();
@@ -108,8 +118,9 @@ public final class TrackerStateCodec {
             }
         }
         if (b.hasRemaining()) {
-            throw new IllegalStateException("tracker state v" + version + " has " + b.remaining() + " trailing bytes");
+            throw new IllegalStateException("inference state v" + version + " has " + b.remaining() + " trailing bytes");
         }
-        return new TrackerState(nextTrackId, frameIndex, history, tracks, anchorPts, lastSampledSlot);
+        return new InferenceState(new SamplingClock(anchorPts, lastSampledSlot), new StreamWindow(history),
+                new TrackerState(nextTrackId, frameIndex, tracks));
     }
 }
