@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import io.avisstream.avis.engine.EngineConfig;
 import io.avisstream.avis.events.EventsConfig;
-import io.avisstream.avis.topology.BrokerConfig;
 import io.avisstream.avis.topology.InferenceConfig;
 import io.avisstream.avis.topology.JoinConfig;
-import io.avisstream.avis.topology.KafkaClusterConfig;
-import io.avisstream.avis.topology.StreamsRuntimeConfig;
+import io.avisstream.avis.topology.runtime.BrokerConfig;
+import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
+import io.avisstream.avis.topology.runtime.StreamsRuntimeConfig;
 import io.avisstream.avis.tracking.TrackingConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.jboss.logging.Logger;
 
 import io.avisstream.avis.AvisCommand;
-import io.avisstream.avis.topology.AvisStreams;
+import io.avisstream.avis.topology.runtime.AvisStreams;
 import io.quarkus.runtime.Quarkus;
 
 /** {@code serve}: broker (unless configured), topics and topology; runs until stopped (SIGTERM / Ctrl-C). */

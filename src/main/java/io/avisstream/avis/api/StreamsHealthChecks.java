@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.avisstream.avis.topology.AvisStreams;
+import io.avisstream.avis.topology.runtime.AvisStreams;
 
 /** Liveness (the topology has not failed) and readiness (it is RUNNING) at {@code /q/health}. */
 public final class StreamsHealthChecks {

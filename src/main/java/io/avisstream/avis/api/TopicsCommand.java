@@ -9,11 +9,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.avisstream.avis.AvisCommand;
-import io.avisstream.avis.topology.KafkaClusterConfig;
-import io.avisstream.avis.topology.StreamsRuntimeConfig;
-import io.avisstream.avis.topology.TopicAdmin;
-import io.avisstream.avis.topology.TopicContract;
-import io.avisstream.avis.topology.TopicSpec;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.contract.TopicSpec;
+import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
+import io.avisstream.avis.topology.runtime.TopicAdmin;
 
 /**
  * {@code topics [--apply]}: prints the topic contract as a table; with {@code --apply}, creates the missing
@@ -26,7 +25,7 @@ public class TopicsCommand implements AvisCommand {
     @Inject
     KafkaClusterConfig cluster;
     @Inject
-    StreamsRuntimeConfig runtime;
+    TopicContract contract;
 
     @Override
     public String name() {
@@ -42,7 +41,6 @@ public class TopicsCommand implements AvisCommand {
     public int run(String... args) {
         List<String> argList = Arrays.asList(args);
         boolean apply = argList.contains("--apply");
-        TopicContract contract = TopicContract.load(runtime.topicsFile());
         if (!apply) {
             System.out.print(table(contract.all(), null));
             return 0;

@@ -11,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.avisstream.avis.topology.TrackQueries;
 import io.avisstream.avis.tracking.Track;
 import io.avisstream.avis.tracking.TrackerState;
 

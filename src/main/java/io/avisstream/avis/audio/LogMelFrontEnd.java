@@ -1,5 +1,7 @@
 package io.avisstream.avis.audio;
 
+import io.avisstream.avis.message.AudioFormat;
+
 /**
  * VGGish-compatible log-mel front end (spec {@code acvis-spec.md} §2.3; Python reference {@code engines/acvis/mel.py}).
  *
@@ -14,7 +16,6 @@ package io.avisstream.avis.audio;
  */
 public final class LogMelFrontEnd {
 
-    public static final int SAMPLE_RATE = 16_000;
     public static final int WINDOW_LENGTH = 400;
     public static final int HOP_LENGTH = 160;
     public static final int FFT_LENGTH = 512;
@@ -120,7 +121,7 @@ public final class LogMelFrontEnd {
 
     /** Triangular weights [257][64], linear in mel between equally spaced mel edges; DC row zero. */
     static double[][] melMatrix() {
-        double nyquist = SAMPLE_RATE / 2.0;
+        double nyquist = AudioFormat.SAMPLE_RATE / 2.0;
         double[] binMel = new double[SPECTROGRAM_BINS];
         for (int bin = 0; bin < SPECTROGRAM_BINS; bin++) {
             // numpy linspace: start + i * step, with the last point exact.

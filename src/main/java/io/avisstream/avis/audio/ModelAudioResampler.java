@@ -1,5 +1,6 @@
 package io.avisstream.avis.audio;
 
+import io.avisstream.avis.message.AudioFormat;
 import java.util.Arrays;
 
 /**
@@ -25,7 +26,7 @@ import java.util.Arrays;
  */
 public final class ModelAudioResampler {
 
-    public static final int TARGET_RATE = 16_000;
+    public static final int TARGET_RATE = AudioFormat.SAMPLE_RATE;
 
     /** How the stream is cut into independently resampled blocks. */
     public enum Mode {

@@ -1,12 +1,12 @@
 package io.avisstream.avis.demo;
 
-import io.avisstream.avis.engine.VideoFrame;
 import io.avisstream.avis.ingest.DecodedFrame;
 import io.avisstream.avis.ingest.MediaInfo;
 import io.avisstream.avis.ingest.MediaReader;
 import io.avisstream.avis.ingest.MediaSample;
 import io.avisstream.avis.ingest.Mp4Writer;
 import io.avisstream.avis.ingest.PcmChunker;
+import io.avisstream.avis.media.VideoFrame;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;

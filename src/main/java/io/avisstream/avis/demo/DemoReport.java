@@ -1,8 +1,8 @@
 package io.avisstream.avis.demo;
 
 import io.avisstream.avis.ingest.MediaInfo;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.MasksMessage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package io.avisstream.avis.demo;
 
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.EventMessage;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.EventMessage;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.MasksMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

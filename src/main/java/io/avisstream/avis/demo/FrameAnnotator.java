@@ -1,7 +1,7 @@
 package io.avisstream.avis.demo;
 
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.VideoFrame;
 import java.util.Comparator;
 import java.util.List;
 

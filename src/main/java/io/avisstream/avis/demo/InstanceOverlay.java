@@ -1,6 +1,6 @@
 package io.avisstream.avis.demo;
 
-import io.avisstream.avis.engine.BinaryMask;
+import io.avisstream.avis.media.BinaryMask;
 
 /**
  * One instance to draw on a frame: what a masks record says about it, with its mask already decoded.

@@ -1,6 +1,6 @@
 package io.avisstream.avis.demo;
 
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.message.MasksMessage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package io.avisstream.avis.demo;
 
-import io.avisstream.avis.engine.AudioCoverage;
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.CocoRle;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.CocoRle;
+import io.avisstream.avis.message.AudioCoverage;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.MasksMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

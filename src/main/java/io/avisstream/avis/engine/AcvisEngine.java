@@ -16,6 +16,12 @@ import static io.avisstream.avis.engine.GraphContract.SIM_EMBED;
 import static io.avisstream.avis.engine.GraphContract.VIDEO;
 
 import io.avisstream.avis.audio.LogMelFrontEnd;
+import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
+import io.avisstream.avis.media.VideoFrame;
+import io.avisstream.avis.message.AudioCoverage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.avisstream.avis.media.FrameDetections;
+
 /**
  * Cross-stream micro-batching of the per-frame stage: frames that stream tasks submit while the engine is busy
  * are run together in one call (up to {@code maxSize} frames), because that is where GPU throughput comes from.

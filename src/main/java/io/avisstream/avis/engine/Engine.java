@@ -2,6 +2,8 @@ package io.avisstream.avis.engine;
 
 import java.util.List;
 
+import io.avisstream.avis.media.FrameDetections;
+
 /**
  * Runs the exported ACVIS graphs (see {@code engines/CONTRACT.md}) behind one interface.
  *
@@ -25,6 +27,17 @@ public interface Engine extends AutoCloseable {
 
     /** Video stage: one request per stream window, each ending at that stream's newest frame. */
     List<FrameDetections> decodeWindows(List<WindowRequest> batch);
+
+    /**
+     * Live mode for one stream: the per-frame stage for {@code frame}, then the video stage over the stream's
+     * {@code window} and the frame. Returns the frame's detections and the window to keep for the stream's next
+     * inferred frame.
+     */
+    default WindowDetections detect(FrameRequest frame, StreamWindow window) {
+        FrameFeatures features = encodeFrames(List.of(frame)).get(0);
+        FrameDetections detections = decodeWindows(List.of(window.request(features))).get(0);
+        return new WindowDetections(detections, window.append(features, info().windowFrames()));
+    }
 
     /** Frees native resources; idempotent. */
     @Override

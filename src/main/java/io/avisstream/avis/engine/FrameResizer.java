@@ -1,5 +1,7 @@
 package io.avisstream.avis.engine;
 
+import io.avisstream.avis.media.VideoFrame;
+
 /**
  * Test-time resize of spec §2.1: short side 360, long side at most 1333, sizes rounded with {@code int(x + 0.5)},
  * resampled like PIL's {@code Image.resize(..., BILINEAR)} on the uint8 RGB image (what detectron2's

@@ -3,6 +3,8 @@ package io.avisstream.avis.engine;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.avisstream.avis.media.BinaryMask;
+
 /**
  * Candidate selection and mask post-processing of spec §5, for the newest frame of a window (live mode).
  *

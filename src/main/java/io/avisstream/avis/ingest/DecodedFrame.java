@@ -1,6 +1,6 @@
 package io.avisstream.avis.ingest;
 
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.VideoFrame;
 
 /**
  * A decoded video frame as packed RGB24 at the stream's native size.

@@ -49,7 +49,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 import io.avisstream.avis.audio.ModelAudioResampler;
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.VideoFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;

@@ -39,8 +39,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
-import io.avisstream.avis.engine.AudioWindow;
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.VideoFrame;
+import io.avisstream.avis.message.AudioFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -257,10 +257,10 @@ public final class Mp4Writer implements AutoCloseable {
         }
         audioEncoder = avcodec_alloc_context3(codec);
         audioEncoder.sample_fmt(AV_SAMPLE_FMT_FLTP);
-        audioEncoder.sample_rate(AudioWindow.SAMPLE_RATE);
+        audioEncoder.sample_rate(AudioFormat.SAMPLE_RATE);
         av_channel_layout_default(audioEncoder.ch_layout(), 1);
         audioEncoder.bit_rate(48_000);
-        audioEncoder.time_base(new AVRational().num(1).den(AudioWindow.SAMPLE_RATE));
+        audioEncoder.time_base(new AVRational().num(1).den(AudioFormat.SAMPLE_RATE));
         if ((format.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
             audioEncoder.flags(audioEncoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         }
@@ -269,7 +269,7 @@ public final class Mp4Writer implements AutoCloseable {
         audioStream.time_base(audioEncoder.time_base());
         Ffmpeg.check(avcodec_parameters_from_context(audioStream.codecpar(), audioEncoder), "audio stream parameters");
         audioFrame = av_frame_alloc();
-        audioFrame.format(AV_SAMPLE_FMT_FLTP).nb_samples(audioEncoder.frame_size()).sample_rate(AudioWindow.SAMPLE_RATE);
+        audioFrame.format(AV_SAMPLE_FMT_FLTP).nb_samples(audioEncoder.frame_size()).sample_rate(AudioFormat.SAMPLE_RATE);
         av_channel_layout_default(audioFrame.ch_layout(), 1);
         Ffmpeg.check(av_frame_get_buffer(audioFrame, 0), "audio frame buffer");
     }
@@ -305,7 +305,7 @@ public final class Mp4Writer implements AutoCloseable {
             throw new IllegalStateException(file + " was created without an audio track");
         }
         if (nextAudioPts == Long.MIN_VALUE) {
-            nextAudioPts = Math.max(0, startMicros) * AudioWindow.SAMPLE_RATE / 1_000_000L;
+            nextAudioPts = Math.max(0, startMicros) * AudioFormat.SAMPLE_RATE / 1_000_000L;
         }
         int frameSize = audioEncoder.frame_size();
         for (short sample : pcm) {

@@ -1,9 +1,9 @@
 package io.avisstream.avis.ingest;
 
-import io.avisstream.avis.engine.AudioWindow;
+import io.avisstream.avis.message.AudioFormat;
 
 /**
- * A run of 16 kHz mono signed 16-bit PCM ({@link AudioWindow#SAMPLE_RATE}), the format the audio topic carries.
+ * A run of 16 kHz mono signed 16-bit PCM ({@link AudioFormat#SAMPLE_RATE}), the format the audio topic carries.
  *
  * @param startMicros time of the first sample, microseconds from the start of the file
  * @param samples the PCM samples; never empty
@@ -27,6 +27,6 @@ public record PcmChunk(long startMicros, short[] samples) implements MediaSample
 
     /** Duration of {@code count} samples at 16 kHz, in microseconds (exact: 62.5 us a sample, rounded down). */
     public static long durationMicros(long count) {
-        return count * 1_000_000L / AudioWindow.SAMPLE_RATE;
+        return count * 1_000_000L / AudioFormat.SAMPLE_RATE;
     }
 }

@@ -1,8 +1,9 @@
 package io.avisstream.avis.ingest;
 
-import io.avisstream.avis.engine.AudioWindow;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.avisstream.avis.message.AudioFormat;
 
 /**
  * Cuts a 16 kHz mono sample stream into fixed-size {@link PcmChunk}s whose start times follow the sample count,
@@ -37,7 +38,7 @@ public final class PcmChunker {
 
     /** Chunk size for a duration in milliseconds at 16 kHz (e.g. 100 ms -> 1600 samples). */
     public static int samplesFor(long millis) {
-        long samples = millis * AudioWindow.SAMPLE_RATE / 1000;
+        long samples = millis * AudioFormat.SAMPLE_RATE / 1000;
         if (samples <= 0 || samples > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("chunk duration out of range: " + millis + " ms");
         }
@@ -58,7 +59,7 @@ public final class PcmChunker {
         }
         if (runOriginMicros < 0) {
             // Drop samples before t=0 and move the origin onto the first kept sample.
-            long skip = Math.min(count, ceilDiv(-runOriginMicros * AudioWindow.SAMPLE_RATE, 1_000_000L));
+            long skip = Math.min(count, ceilDiv(-runOriginMicros * AudioFormat.SAMPLE_RATE, 1_000_000L));
             offset = (int) skip;
             runOriginMicros += PcmChunk.durationMicros(skip);
             if (offset < count && runOriginMicros < 0) {

@@ -14,16 +14,16 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import io.avisstream.avis.engine.AudioCoverage;
-import io.avisstream.avis.engine.AudioWindow;
+import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.AudioCoverage;
+import io.avisstream.avis.message.AudioFormat;
+import io.avisstream.avis.message.DlqReason;
 import io.avisstream.avis.topology.JoinStateCodec.PendingFrame;
 import io.avisstream.avis.topology.JoinStateCodec.StreamClock;
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.DlqReason;
-import io.avisstream.avis.topology.message.Messages;
 
 /**
- * The audio-video join. Each frame at pts t gets the PCM of [t, t + {@link AudioWindow#SAMPLES} samples) (the
+ * The audio-video join. Each frame at pts t gets the PCM of [t, t + {@link AudioFormat#WINDOW_SAMPLES} samples) (the
  * alignment the model was trained with). Exactly one joined record per accepted frame, in per-stream seq order:
  *
  * <ul>
@@ -45,7 +45,7 @@ import io.avisstream.avis.topology.message.Messages;
 final class AvJoinProcessor implements Processor<String, Object, Object, Object> {
     static final String STAGE = "av-join";
     private static final Logger LOG = Logger.getLogger(AvJoinProcessor.class);
-    static final long WINDOW_MICROS = Messages.samplesToMicros(AudioWindow.SAMPLES);
+    static final long WINDOW_MICROS = AudioFormat.samplesToMicros(AudioFormat.WINDOW_SAMPLES);
 
     private final TopologySettings settings;
     private final long graceMicros;
@@ -62,9 +62,9 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.frames = context.getStateStore(AvisTopology.JOIN_FRAMES_STORE);
-        this.audio = context.getStateStore(AvisTopology.JOIN_AUDIO_STORE);
-        this.clocks = context.getStateStore(AvisTopology.JOIN_CLOCK_STORE);
+        this.frames = context.getStateStore(TopologyNames.JOIN_FRAMES_STORE);
+        this.audio = context.getStateStore(TopologyNames.JOIN_AUDIO_STORE);
+        this.clocks = context.getStateStore(TopologyNames.JOIN_CLOCK_STORE);
         long every = Math.max(100, Math.min(1000, settings.idleFlush().toMillis() / 4));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
     }
@@ -174,7 +174,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             LOG.tracef("joined stream=%s seq=%d pts=%d audio=%s", stream, pending.frame().seq(), pts, window.coverage);
             context.forward(new Record<Object, Object>(stream,
                     new JoinedFrame(pending.frame(), new AudioWindow(window.pcm, window.coverage)),
-                    pending.recordTimestamp()), AvisTopology.INFER);
+                    pending.recordTimestamp()), TopologyNames.INFER);
         }
         pruneAudio(stream, clock);
         return clock;
@@ -184,8 +184,8 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     }
 
     private Window assemble(String stream, long pts) {
-        short[] pcm = new short[AudioWindow.SAMPLES];
-        boolean[] filled = new boolean[AudioWindow.SAMPLES];
+        short[] pcm = new short[AudioFormat.WINDOW_SAMPLES];
+        boolean[] filled = new boolean[AudioFormat.WINDOW_SAMPLES];
         int covered = 0;
         try (KeyValueIterator<Bytes, byte[]> it = audio.range(StoreKeys.first(stream),
                 StoreKeys.key(stream, pts + WINDOW_MICROS - 1))) {
@@ -194,12 +194,12 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
                 long start = StoreKeys.n(kv.key);
                 byte[] bytes = JoinStateCodec.audioPcm(kv.value);
                 int samples = bytes.length / 2;
-                if (start + Messages.samplesToMicros(samples) <= pts) {
+                if (start + AudioFormat.samplesToMicros(samples) <= pts) {
                     continue;
                 }
-                long offset = Messages.microsToSamples(start - pts);
+                long offset = AudioFormat.microsToSamples(start - pts);
                 int from = (int) Math.max(0, -offset);
-                int to = (int) Math.min(samples, AudioWindow.SAMPLES - offset);
+                int to = (int) Math.min(samples, AudioFormat.WINDOW_SAMPLES - offset);
                 for (int j = from; j < to; j++) {
                     int k = (int) (offset + j);
                     pcm[k] = (short) ((bytes[2 * j] & 0xff) | (bytes[2 * j + 1] << 8));
@@ -210,7 +210,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
                 }
             }
         }
-        AudioCoverage coverage = covered == AudioWindow.SAMPLES ? AudioCoverage.COMPLETE
+        AudioCoverage coverage = covered == AudioFormat.WINDOW_SAMPLES ? AudioCoverage.COMPLETE
                 : covered == 0 ? AudioCoverage.MISSING : AudioCoverage.PARTIAL;
         return new Window(pcm, coverage);
     }
@@ -229,7 +229,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         try (KeyValueIterator<Bytes, byte[]> it = audio.range(StoreKeys.first(stream), StoreKeys.key(stream, horizon))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                long end = StoreKeys.n(kv.key) + Messages.samplesToMicros(JoinStateCodec.audioPcm(kv.value).length / 2);
+                long end = StoreKeys.n(kv.key) + AudioFormat.samplesToMicros(JoinStateCodec.audioPcm(kv.value).length / 2);
                 if (end <= horizon) {
                     expired.add(kv.key);
                 }

@@ -1,5 +1,7 @@
 package io.avisstream.avis.topology;
 
+import static io.avisstream.avis.topology.TopologyNames.*;
+
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -9,6 +11,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import io.avisstream.avis.engine.Engine;
+import io.avisstream.avis.topology.contract.TopicContract;
 
 /**
  * The avis-stream topology (Processor API, one sub-topology, every node and store named):
@@ -24,24 +27,6 @@ import io.avisstream.avis.engine.Engine;
  * tracker state and its event state. All stores are persistent and changelogged.
  */
 public final class AvisTopology {
-    public static final String FRAMES_SOURCE = "avis-frames-source";
-    public static final String AUDIO_SOURCE = "avis-audio-source";
-    public static final String FRAMES_DECODE = "avis-frames-decode";
-    public static final String AUDIO_DECODE = "avis-audio-decode";
-    public static final String JOIN = "avis-av-join";
-    public static final String INFER = "avis-infer-track";
-    public static final String EVENTS = "avis-events";
-    public static final String MASKS_SINK = "avis-masks-sink";
-    public static final String EVENTS_SINK = "avis-events-sink";
-    public static final String DLQ_SINK = "avis-dlq-sink";
-
-    public static final String JOIN_FRAMES_STORE = "avis-av-frames-store";
-    public static final String JOIN_AUDIO_STORE = "avis-av-audio-store";
-    public static final String JOIN_CLOCK_STORE = "avis-av-clock-store";
-    public static final String TRACKER_STORE = "avis-tracker-store";
-    public static final String LAST_MASKS_STORE = "avis-last-masks-store";
-    public static final String EVENTS_STORE = "avis-events-store";
-
     private AvisTopology() {
     }
 
@@ -49,8 +34,7 @@ public final class AvisTopology {
         String frames = contract.frames().name();
         String audio = contract.audio().name();
         // Buffered frames are as large as frames: their changelog must accept what the frames topic accepts.
-        Map<String, String> largeChangelog = Map.of("max.message.bytes",
-                Integer.toString(Math.max(contract.frames().maxMessageBytes(), contract.dlq().maxMessageBytes())));
+        Map<String, String> largeChangelog = Map.of("max.message.bytes", Integer.toString(contract.largestRecordBytes()));
 
         Topology topology = new Topology();
         topology.addSource(FRAMES_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), frames);
@@ -69,9 +53,9 @@ public final class AvisTopology {
         topology.addStateStore(stringStore(EVENTS_STORE), EVENTS);
 
         topology.addSink(MASKS_SINK, contract.masks().name(), Serdes.String().serializer(),
-                Topics.MASKS.valueSerde().serializer(), INFER);
+                contract.masks().valueSerde().serializer(), INFER);
         topology.addSink(EVENTS_SINK, contract.events().name(), Serdes.String().serializer(),
-                Topics.EVENTS.valueSerde().serializer(), EVENTS);
+                contract.events().valueSerde().serializer(), EVENTS);
         topology.addSink(DLQ_SINK, contract.dlq().name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer(), FRAMES_DECODE, AUDIO_DECODE, JOIN);
         return topology;

@@ -5,7 +5,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.jboss.logging.Logger;
 
-import io.avisstream.avis.topology.message.DlqReason;
+import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.DlqReason;
 
 /** Forwards a rejected input record, bytes unchanged, to the dead-letter sink of the topology. */
 final class DeadLetterRouting {
@@ -24,6 +25,6 @@ final class DeadLetterRouting {
                 current.timestamp(), cause == null ? null : cause.getClass().getName());
         LOG.debugf("dead letter: reason=%s stage=%s topic=%s partition=%d offset=%d detail=%s", reason, stage, topic,
                 partition, offset, detail);
-        context.forward(new Record<Object, Object>(key, value, current.timestamp(), headers), AvisTopology.DLQ_SINK);
+        context.forward(new Record<Object, Object>(key, value, current.timestamp(), headers), TopologyNames.DLQ_SINK);
     }
 }

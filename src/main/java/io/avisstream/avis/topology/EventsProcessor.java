@@ -12,10 +12,11 @@ import io.avisstream.avis.events.EventStateCodec;
 import io.avisstream.avis.events.Observation;
 import io.avisstream.avis.events.SoundingEvent;
 import io.avisstream.avis.events.SoundingEventDetector;
-import io.avisstream.avis.topology.message.EventMessage;
-import io.avisstream.avis.topology.message.EventType;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.message.AvisClasses;
+import io.avisstream.avis.message.EventMessage;
+import io.avisstream.avis.message.EventType;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.MasksMessage;
 
 /**
  * Derives onset / offset / count-change events from the tracker output. Only inferred frames are observations
@@ -33,7 +34,7 @@ final class EventsProcessor implements Processor<String, Object, Object, Object>
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(AvisTopology.EVENTS_STORE);
+        this.store = context.getStateStore(TopologyNames.EVENTS_STORE);
     }
 
     @Override
@@ -52,7 +53,7 @@ final class EventsProcessor implements Processor<String, Object, Object, Object>
             EventMessage event = new EventMessage(masks.streamId(), masks.seq(), masks.ptsMicros(), type(e.kind()),
                     e.trackId(), e.classId(), e.classId() == null ? null : AvisClasses.name(e.classId()), e.count(),
                     e.previousCount());
-            context.forward(record.withValue((Object) event), AvisTopology.EVENTS_SINK);
+            context.forward(record.withValue((Object) event), TopologyNames.EVENTS_SINK);
         }
     }
 

@@ -2,6 +2,7 @@ package io.avisstream.avis.topology;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -9,28 +10,25 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import io.avisstream.avis.engine.CocoRle;
-import io.avisstream.avis.engine.Detection;
 import io.avisstream.avis.engine.Engine;
-import io.avisstream.avis.engine.FrameDetections;
-import io.avisstream.avis.engine.FrameFeatures;
 import io.avisstream.avis.engine.FrameRequest;
-import io.avisstream.avis.engine.WindowRequest;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.Json;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.MessageCodec;
-import io.avisstream.avis.topology.message.RleMask;
+import io.avisstream.avis.engine.WindowDetections;
+import io.avisstream.avis.media.CocoRle;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameImages;
+import io.avisstream.avis.message.AvisClasses;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.Json;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.message.RleMask;
 import io.avisstream.avis.tracking.LinkedInstance;
-import io.avisstream.avis.tracking.PastFrame;
 import io.avisstream.avis.tracking.Tracker;
-import io.avisstream.avis.tracking.TrackerState;
-import io.avisstream.avis.tracking.TrackerStateCodec;
 
 /**
- * Inference + tracker step. Sampled frames (see {@code avis.inference.fps}) run the engine (per-frame stage,
- * then the video stage over the stream's last W frames from the tracker store) and the tracker; every other
+ * Inference + tracker step. Sampled frames ({@link SamplingClock}, {@code avis.inference.fps}) run the engine on the
+ * frame and the stream's window ({@link Engine#detect}), then the tracker on its detections; every other
  * frame gets the last inferred frame's instances with {@code inferred=false}. The first frame of a stream is
  * always sampled, so every frame has a source. The engine runs synchronously: a commit never covers a frame
  * whose inference has not finished.
@@ -52,14 +50,14 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         this.engine = engine;
         this.settings = settings;
         this.engineName = engine.info().name();
-        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge(), engine.info().windowFrames());
+        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge());
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.trackerStore = context.getStateStore(AvisTopology.TRACKER_STORE);
-        this.lastMasksStore = context.getStateStore(AvisTopology.LAST_MASKS_STORE);
+        this.trackerStore = context.getStateStore(TopologyNames.TRACKER_STORE);
+        this.lastMasksStore = context.getStateStore(TopologyNames.LAST_MASKS_STORE);
     }
 
     @Override
@@ -67,48 +65,28 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         JoinedFrame joined = (JoinedFrame) record.value();
         String stream = record.key();
         FrameMessage frame = joined.frame();
-        TrackerState state = TrackerStateCodec.decode(trackerStore.get(stream));
-        long anchor = state.anchorPts() < 0 ? frame.ptsMicros() : state.anchorPts();
-        long slot = slot(anchor, frame.ptsMicros());
+        InferenceState state = InferenceStateCodec.decode(trackerStore.get(stream));
+        Optional<SamplingClock> sampled = state.clock().sample(frame.ptsMicros(), settings.samplingPeriodMicros());
         MasksMessage masks;
-        if (slot > state.lastSampledSlot()) {
-            masks = infer(stream, frame, joined, state.withSampling(anchor, slot));
+        if (sampled.isPresent()) {
+            masks = infer(stream, frame, joined, state, sampled.get());
             lastMasksStore.put(stream, MessageCodec.MASKS.encode(masks));
             lastMasks.put(stream, masks);
         } else {
             masks = copyLast(stream, frame, joined);
         }
-        context.forward(record.withValue((Object) masks), AvisTopology.MASKS_SINK);
-        context.forward(record.withValue((Object) masks), AvisTopology.EVENTS);
+        context.forward(record.withValue((Object) masks), TopologyNames.MASKS_SINK);
+        context.forward(record.withValue((Object) masks), TopologyNames.EVENTS);
     }
 
-    /** Index of the pts grid slot (one per 1/fps, anchored at the first frame, 0.5 ms jitter tolerated). */
-    private long slot(long anchor, long pts) {
-        long period = settings.samplingPeriodMicros();
-        if (period == 0) {
-            return Long.MAX_VALUE;
-        }
-        return Math.floorDiv(pts - anchor + 500, period);
-    }
-
-    private MasksMessage infer(String stream, FrameMessage frame, JoinedFrame joined, TrackerState state) {
+    /** The engine on the frame and the stream's window, then the tracker on its detections. */
+    private MasksMessage infer(String stream, FrameMessage frame, JoinedFrame joined, InferenceState state,
+            SamplingClock clock) {
         FrameRequest request = new FrameRequest(stream, frame.seq(), frame.ptsMicros(), FrameImages.decode(frame),
                 joined.audio());
-        FrameFeatures features = engine.encodeFrames(List.of(request)).get(0);
-        List<float[]> pastQueries = new ArrayList<>();
-        List<float[]> pastAudio = new ArrayList<>();
-        for (PastFrame past : state.history()) {
-            pastQueries.add(past.frameQueries());
-            pastAudio.add(past.audioFeatures());
-        }
-        FrameDetections detections = engine
-                .decodeWindows(List.of(new WindowRequest(stream, frame.seq(), pastQueries, pastAudio, features))).get(0);
-        Tracker.Step step = tracker.step(state, frame.seq(), features.frameQueries(), features.audioFeatures(),
-                detections);
-        // Only slot == Long.MAX_VALUE (every frame inferred) must not be stored as the last sampled slot forever.
-        TrackerState next = settings.samplingPeriodMicros() == 0 ? step.state().withSampling(state.anchorPts(), -1)
-                : step.state();
-        trackerStore.put(stream, TrackerStateCodec.encode(next));
+        WindowDetections detected = engine.detect(request, state.window());
+        Tracker.Step step = tracker.step(state.tracker(), detected.detections());
+        trackerStore.put(stream, InferenceStateCodec.encode(new InferenceState(clock, detected.window(), step.state())));
         List<InstanceMessage> instances = new ArrayList<>(step.instances().size());
         for (LinkedInstance linked : step.instances()) {
             instances.add(toMessage(linked));

@@ -9,11 +9,12 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.DlqReason;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.InvalidMessageException;
-import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.media.FrameImages;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.DlqReason;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.InvalidMessageException;
+import io.avisstream.avis.message.MessageCodec;
 
 /**
  * First step after a source: the raw key and value bytes become a validated message, or go to the dead-letter
@@ -55,12 +56,12 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
                 checkKey(streamId, frame.streamId());
                 checkFrame(frame);
                 context.forward(record.withKey((Object) streamId)
-                        .withValue(new DecodedFrame(frame, record.key(), record.value())), AvisTopology.JOIN);
+                        .withValue(new DecodedFrame(frame, record.key(), record.value())), TopologyNames.JOIN);
             } else {
                 AudioChunkMessage chunk = MessageCodec.AUDIO.decode(record.value());
                 checkKey(streamId, chunk.streamId());
                 context.forward(record.withKey((Object) streamId)
-                        .withValue(new DecodedAudio(chunk, record.key(), record.value())), AvisTopology.JOIN);
+                        .withValue(new DecodedAudio(chunk, record.key(), record.value())), TopologyNames.JOIN);
             }
         } catch (InvalidMessageException e) {
             DeadLetterRouting.reject(context, record, record.key(), record.value(), e.reason(), e.getMessage(),

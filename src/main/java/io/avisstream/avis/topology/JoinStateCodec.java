@@ -2,8 +2,8 @@ package io.avisstream.avis.topology;
 
 import java.nio.ByteBuffer;
 
-import io.avisstream.avis.topology.message.FrameEncoding;
-import io.avisstream.avis.topology.message.FrameMessage;
+import io.avisstream.avis.message.FrameEncoding;
+import io.avisstream.avis.message.FrameMessage;
 
 /**
  * Binary layouts of the join's stores (big-endian, first byte = format version):

@@ -1,7 +1,7 @@
 package io.avisstream.avis.topology;
 
-import io.avisstream.avis.engine.AudioWindow;
-import io.avisstream.avis.topology.message.FrameMessage;
+import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.message.FrameMessage;
 
 /** Output of the audio-video join: one per accepted frame, in per-stream seq order. */
 record JoinedFrame(FrameMessage frame, AudioWindow audio) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import io.avisstream.avis.engine.Detection;
-import io.avisstream.avis.engine.FrameDetections;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
 
 /**
  * Live-mode identity linking (streaming-design §2): detections of the newest frame are matched to the live
@@ -17,39 +17,28 @@ import io.avisstream.avis.engine.FrameDetections;
 public final class Tracker {
     private final double minSimilarity;
     private final int maxAge;
-    private final int windowFrames;
 
     /**
      * @param minSimilarity lowest cosine similarity at which a detection continues a track (-1..1)
      * @param maxAge inferred frames a track may stay unseen before it retires (>= 0)
-     * @param windowFrames W: the video graph's window; the state keeps the last W-1 frames
      */
-    public Tracker(double minSimilarity, int maxAge, int windowFrames) {
+    public Tracker(double minSimilarity, int maxAge) {
         if (minSimilarity < -1 || minSimilarity > 1) {
             throw new IllegalArgumentException("minSimilarity must be in [-1, 1], got " + minSimilarity);
         }
         if (maxAge < 0) {
             throw new IllegalArgumentException("maxAge must be >= 0, got " + maxAge);
         }
-        if (windowFrames < 1) {
-            throw new IllegalArgumentException("windowFrames must be >= 1, got " + windowFrames);
-        }
         this.minSimilarity = minSimilarity;
         this.maxAge = maxAge;
-        this.windowFrames = windowFrames;
     }
 
     /** Result of one tracker step: the linked instances (best score first) and the next state. */
     public record Step(List<LinkedInstance> instances, TrackerState state) {
     }
 
-    /**
-     * Links the newest frame's detections and remembers the frame for later windows.
-     *
-     * @param frameQueries the newest frame's queries (kept in half precision for W-1 frames)
-     * @param audioFeatures the newest frame's audio features
-     */
-    public Step step(TrackerState state, long seq, float[] frameQueries, float[] audioFeatures, FrameDetections output) {
+    /** Links the newest inferred frame's detections to the live tracks. */
+    public Step step(TrackerState state, FrameDetections output) {
         long frame = state.frameIndex() + 1;
         List<Detection> detections = new ArrayList<>(output.detections());
         detections.sort(Comparator.comparingDouble((Detection d) -> -d.score()).thenComparingInt(Detection::queryIndex));
@@ -92,13 +81,7 @@ public final class Tracker {
         next.addAll(opened);
         next.sort(Comparator.comparingLong(Track::id));
 
-        List<PastFrame> history = new ArrayList<>(state.history());
-        history.add(PastFrame.of(seq, frameQueries, audioFeatures));
-        while (history.size() > windowFrames - 1) {
-            history.remove(0);
-        }
-        TrackerState nextState = new TrackerState(nextId, frame, history, next, state.anchorPts(), state.lastSampledSlot());
-        return new Step(List.copyOf(instances), nextState);
+        return new Step(List.copyOf(instances), new TrackerState(nextId, frame, next));
     }
 
     /**

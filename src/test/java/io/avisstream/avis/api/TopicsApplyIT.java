@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import io.avisstream.avis.topology.broker.EmbeddedKafkaResource;
+import io.avisstream.avis.topology.runtime.EmbeddedKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.main.Launch;
 import io.quarkus.test.junit.main.LaunchResult;

@@ -7,10 +7,10 @@ import static io.avisstream.avis.ingest.Clips.zeroCrossingHz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.avisstream.avis.engine.AudioWindow;
-import io.avisstream.avis.engine.BinaryMask;
 import io.avisstream.avis.ingest.Clips;
 import io.avisstream.avis.ingest.DecodedFrame;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.message.AudioFormat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -68,12 +68,12 @@ class AnnotatedVideoRendererTest {
         assertThat(decoded.info().audioCodec()).isEqualTo("aac");
         short[] pcm = decoded.pcm();
         assertThat(pcm.length).isCloseTo(32_000, within(1200));
-        assertThat(zeroCrossingHz(pcm, 1600, 30_000, AudioWindow.SAMPLE_RATE)).isCloseTo(440.0, within(3.0));
+        assertThat(zeroCrossingHz(pcm, 1600, 30_000, AudioFormat.SAMPLE_RATE)).isCloseTo(440.0, within(3.0));
     }
 
     @Test
     void shouldPrintFrameTimeAndSoundingCountInTheHeader() {
-        DecodedFrame frame = new DecodedFrame(12, 480_000, new io.avisstream.avis.engine.VideoFrame(2, 2, new byte[12]));
+        DecodedFrame frame = new DecodedFrame(12, 480_000, new io.avisstream.avis.media.VideoFrame(2, 2, new byte[12]));
         InstanceOverlay a = new InstanceOverlay(1, "dog", 0.5f, true, 0, 0, 1, 1, null);
         InstanceOverlay b = new InstanceOverlay(2, "cat", 0.5f, false, 0, 0, 1, 1, null);
 

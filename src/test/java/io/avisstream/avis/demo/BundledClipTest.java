@@ -6,9 +6,9 @@ import static io.avisstream.avis.ingest.Clips.zeroCrossingHz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.avisstream.avis.engine.AudioWindow;
 import io.avisstream.avis.ingest.Clips;
 import io.avisstream.avis.ingest.DecodedFrame;
+import io.avisstream.avis.message.AudioFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The bundled clip is what docker/make-demo-clip.sh describes (objects, tone schedule), and small. */
 class BundledClipTest {
 
-    private static final int SR = AudioWindow.SAMPLE_RATE;
+    private static final int SR = AudioFormat.SAMPLE_RATE;
     private static Path clip;
     private static Clips.Decoded decoded;
 

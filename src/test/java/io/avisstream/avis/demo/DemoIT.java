@@ -8,13 +8,13 @@ import static io.avisstream.avis.ingest.Clips.zeroCrossingHz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.avisstream.avis.engine.AudioWindow;
 import io.avisstream.avis.ingest.Clips;
-import io.avisstream.avis.topology.message.EventMessage;
-import io.avisstream.avis.topology.message.EventType;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.message.AudioFormat;
+import io.avisstream.avis.message.EventMessage;
+import io.avisstream.avis.message.EventType;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -109,7 +109,7 @@ class DemoIT {
         assertThat(annotated.frames()).hasSize(50);
         assertThat(annotated.info().width()).isEqualTo(96);
         short[] pcm = annotated.pcm();
-        int sr = AudioWindow.SAMPLE_RATE;
+        int sr = AudioFormat.SAMPLE_RATE;
         assertThat(zeroCrossingHz(pcm, sr, (int) (1.9 * sr), sr)).isCloseTo(1000.0, within(5.0));
         assertThat(rms(pcm, (int) (2.3 * sr), (int) (4.5 * sr))).isLessThan(100);
         Clips.Decoded original = decodeAll(clip(LOSSLESS_SQUARES), 1600);

@@ -3,8 +3,8 @@ package io.avisstream.avis.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.VideoFrame;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.avisstream.avis.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.message.MasksMessage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,11 +2,11 @@ package io.avisstream.avis.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.CocoRle;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.RleMask;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.CocoRle;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.RleMask;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -9,6 +9,13 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
+import io.avisstream.avis.media.VideoFrame;
+import io.avisstream.avis.message.AudioCoverage;
+import io.avisstream.avis.message.AudioFormat;
+
 /** The CPU engine end to end on the tiny export: real ONNX Runtime, real pre/post-processing. */
 class AcvisEngineTest {
 
@@ -29,9 +36,9 @@ class AcvisEngineTest {
     }
 
     static AudioWindow tone(double hertz, AudioCoverage coverage) {
-        short[] pcm = new short[AudioWindow.SAMPLES];
+        short[] pcm = new short[AudioFormat.WINDOW_SAMPLES];
         for (int n = 0; n < pcm.length; n++) {
-            pcm[n] = (short) Math.round(8000 * Math.sin(2 * Math.PI * hertz * n / AudioWindow.SAMPLE_RATE));
+            pcm[n] = (short) Math.round(8000 * Math.sin(2 * Math.PI * hertz * n / AudioFormat.SAMPLE_RATE));
         }
         return new AudioWindow(pcm, coverage);
     }

@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.media.FrameDetections;
+import io.avisstream.avis.media.VideoFrame;
+
 /**
  * Batching logic over a recording delegate (the real engine's batched == alone equality is in
  * {@link AcvisEngineTest}). No timing is asserted: thread identity and batch composition show the behaviour.

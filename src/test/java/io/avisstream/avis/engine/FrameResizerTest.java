@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.avisstream.avis.media.VideoFrame;
+
 /** Resize parity with PIL's bilinear (vectors of {@code engines/tools/make_parity_vectors.py}). */
 class FrameResizerTest {
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.avisstream.avis.media.BinaryMask;
+
 /** Spec §5 post-processing against the torch reference of {@code engines/tools/make_parity_vectors.py}. */
 class MaskDecoderTest {
 

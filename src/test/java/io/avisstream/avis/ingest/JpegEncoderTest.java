@@ -3,7 +3,7 @@ package io.avisstream.avis.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.VideoFrame;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;

@@ -12,12 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.avisstream.avis.engine.AudioWindow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.avisstream.avis.message.AudioFormat;
 
 class MediaReaderTest {
 
@@ -62,7 +63,7 @@ class MediaReaderTest {
         assertThat(decoded.info().hasAudio()).isTrue();
         assertThat(decoded.info().audioSampleRate()).isEqualTo(44_100);
         assertThat(pcm.length).isCloseTo(32_000, within(400));
-        assertThat(zeroCrossingHz(pcm, 1600, 30_400, AudioWindow.SAMPLE_RATE)).isCloseTo(440.0, within(2.0));
+        assertThat(zeroCrossingHz(pcm, 1600, 30_400, AudioFormat.SAMPLE_RATE)).isCloseTo(440.0, within(2.0));
         // lavfi's sine has amplitude 1/8: RMS = 32768 / 8 / sqrt(2) = 2896
         assertThat(rms(pcm, 1600, 30_400)).isCloseTo(2896.0, within(150.0));
     }
@@ -99,7 +100,7 @@ class MediaReaderTest {
         assertThat(pcm.length).isCloseTo(48_000, within(600));
         assertThat(rms(pcm, 800, onset - 800)).isLessThan(50);
         assertThat(rms(pcm, onset + 800, pcm.length - 1600)).isGreaterThan(5000);
-        assertThat(zeroCrossingHz(pcm, onset + 800, pcm.length - 1600, AudioWindow.SAMPLE_RATE))
+        assertThat(zeroCrossingHz(pcm, onset + 800, pcm.length - 1600, AudioFormat.SAMPLE_RATE))
                 .isCloseTo(1000.0, within(3.0));
         assertThat(decoded.frames()).hasSize(75);
         assertThat(decoded.frames()).extracting(DecodedFrame::ptsMicros).isSorted().doesNotHaveDuplicates();

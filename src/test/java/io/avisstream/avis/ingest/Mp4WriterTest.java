@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.avisstream.avis.engine.AudioWindow;
-import io.avisstream.avis.engine.VideoFrame;
+import io.avisstream.avis.media.VideoFrame;
+import io.avisstream.avis.message.AudioFormat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ class Mp4WriterTest {
     private static short[] tone(double hz, int from, int count) {
         short[] pcm = new short[count];
         for (int i = 0; i < count; i++) {
-            pcm[i] = (short) Math.round(12_000 * Math.sin(2 * Math.PI * hz * (from + i) / AudioWindow.SAMPLE_RATE));
+            pcm[i] = (short) Math.round(12_000 * Math.sin(2 * Math.PI * hz * (from + i) / AudioFormat.SAMPLE_RATE));
         }
         return pcm;
     }
@@ -67,7 +67,7 @@ class Mp4WriterTest {
         short[] pcm = decoded.pcm();
         assertThat(decoded.info().audioSampleRate()).isEqualTo(16_000);
         assertThat(pcm.length).isCloseTo(32_000, within(1100));
-        assertThat(zeroCrossingHz(pcm, 1600, 30_000, AudioWindow.SAMPLE_RATE)).isCloseTo(1000.0, within(3.0));
+        assertThat(zeroCrossingHz(pcm, 1600, 30_000, AudioFormat.SAMPLE_RATE)).isCloseTo(1000.0, within(3.0));
         assertThat(rms(pcm, 1600, 30_000)).isCloseTo(12_000 / Math.sqrt(2), within(800.0));
     }
 
@@ -95,7 +95,7 @@ class Mp4WriterTest {
         short[] pcm = decoded.pcm();
         assertThat(pcm.length).isCloseTo(48_000, within(1100));
         assertThat(rms(pcm, 800, 23_200)).isLessThan(50);
-        assertThat(zeroCrossingHz(pcm, 24_800, 46_000, AudioWindow.SAMPLE_RATE)).isCloseTo(1000.0, within(3.0));
+        assertThat(zeroCrossingHz(pcm, 24_800, 46_000, AudioFormat.SAMPLE_RATE)).isCloseTo(1000.0, within(3.0));
     }
 
     @Test

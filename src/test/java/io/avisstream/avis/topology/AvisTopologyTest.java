@@ -22,21 +22,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.DlqReason;
-import io.avisstream.avis.topology.message.EventMessage;
-import io.avisstream.avis.topology.message.EventType;
-import io.avisstream.avis.topology.message.FrameEncoding;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.InstanceMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.DlqReason;
+import io.avisstream.avis.message.EventMessage;
+import io.avisstream.avis.message.EventType;
+import io.avisstream.avis.message.FrameEncoding;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.InstanceMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.topology.contract.TopicContract;
 
 /**
  * Contract tests of the topology on TopologyTestDriver: the audio-video join cases, sampling, tracking,
  * events and every dead-letter case.
  */
 class AvisTopologyTest {
+    private static final TopicContract CONTRACT = TopicContract.bundled();
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final String CAM = "cam-1";
 
@@ -58,20 +61,20 @@ class AvisTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "avis-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(AvisTopology.build(engine, settings, Topics.CONTRACT), props, T0);
-        frames = driver.createInputTopic(Topics.FRAMES.name(), Serdes.String().serializer(),
-                Topics.FRAMES.valueSerde().serializer(), T0, Duration.ofMillis(1));
-        rawFrames = driver.createInputTopic(Topics.FRAMES.name(), Serdes.ByteArray().serializer(),
+        driver = new TopologyTestDriver(AvisTopology.build(engine, settings, CONTRACT), props, T0);
+        frames = driver.createInputTopic(CONTRACT.frames().name(), Serdes.String().serializer(),
+                CONTRACT.frames().valueSerde().serializer(), T0, Duration.ofMillis(1));
+        rawFrames = driver.createInputTopic(CONTRACT.frames().name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer(), T0, Duration.ofMillis(1));
-        audio = driver.createInputTopic(Topics.AUDIO.name(), Serdes.String().serializer(),
-                Topics.AUDIO.valueSerde().serializer(), T0, Duration.ofMillis(1));
-        rawAudio = driver.createInputTopic(Topics.AUDIO.name(), Serdes.ByteArray().serializer(),
+        audio = driver.createInputTopic(CONTRACT.audio().name(), Serdes.String().serializer(),
+                CONTRACT.audio().valueSerde().serializer(), T0, Duration.ofMillis(1));
+        rawAudio = driver.createInputTopic(CONTRACT.audio().name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer(), T0, Duration.ofMillis(1));
-        masks = driver.createOutputTopic(Topics.MASKS.name(), Serdes.String().deserializer(),
-                Topics.MASKS.valueSerde().deserializer());
-        events = driver.createOutputTopic(Topics.EVENTS.name(), Serdes.String().deserializer(),
-                Topics.EVENTS.valueSerde().deserializer());
-        dlq = driver.createOutputTopic(Topics.DLQ.name(), Serdes.ByteArray().deserializer(),
+        masks = driver.createOutputTopic(CONTRACT.masks().name(), Serdes.String().deserializer(),
+                CONTRACT.masks().valueSerde().deserializer());
+        events = driver.createOutputTopic(CONTRACT.events().name(), Serdes.String().deserializer(),
+                CONTRACT.events().valueSerde().deserializer());
+        dlq = driver.createOutputTopic(CONTRACT.dlq().name(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
     }
 
@@ -317,7 +320,7 @@ class AvisTopologyTest {
         InstanceMessage first = out.get(0).instances().get(0);
         assertThat(first.bbox()).containsExactly(0, 4, 6, 6);
         assertThat(first.mask().size()).containsExactly(24, 32);
-        assertThat(io.avisstream.avis.engine.CocoRle.decode(first.mask().counts(), 24, 32).data())
+        assertThat(io.avisstream.avis.media.CocoRle.decode(first.mask().counts(), 24, 32).data())
                 .containsExactly(java.util.Arrays.copyOf(maskOf(frame(CAM, 0)), 24 * 32));
     }
 
@@ -362,7 +365,7 @@ class AvisTopologyTest {
         assertThat(dead.value()).isEqualTo(value);
         assertThat(header(dead, DeadLetters.REASON)).isEqualTo("UNDECODABLE");
         assertThat(header(dead, DeadLetters.STAGE)).isEqualTo(IngressProcessor.STAGE_FRAMES);
-        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.FRAMES.name());
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(CONTRACT.frames().name());
         assertThat(header(dead, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(header(dead, DeadLetters.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(T0.toEpochMilli()));

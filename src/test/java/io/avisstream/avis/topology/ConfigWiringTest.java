@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import io.avisstream.avis.engine.Engine;
 import io.avisstream.avis.events.EventsConfig;
+import io.avisstream.avis.topology.runtime.AvisStreams;
+import io.avisstream.avis.topology.runtime.StreamsRuntimeConfig;
 import io.avisstream.avis.tracking.TrackingConfig;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -42,6 +44,6 @@ class ConfigWiringTest {
                 Duration.ofSeconds(30), 1.0, 0.5, 5, 2, 2));
         assertThat(runtime.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(AvisTopology.build(engine, settings, streams.contract()).describe().toString())
-                .contains(AvisTopology.JOIN, AvisTopology.TRACKER_STORE);
+                .contains(TopologyNames.JOIN, TopologyNames.TRACKER_STORE);
     }
 }

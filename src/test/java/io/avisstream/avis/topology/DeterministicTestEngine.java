@@ -12,16 +12,16 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.Detection;
 import io.avisstream.avis.engine.Engine;
 import io.avisstream.avis.engine.EngineInfo;
-import io.avisstream.avis.engine.FrameDetections;
 import io.avisstream.avis.engine.FrameFeatures;
 import io.avisstream.avis.engine.FrameGeometry;
 import io.avisstream.avis.engine.FrameRequest;
 import io.avisstream.avis.engine.MaskFeatures;
 import io.avisstream.avis.engine.WindowRequest;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
 
 /**
  * A small deterministic engine for tests (overrides the real engine bean in {@code @QuarkusTest}s).

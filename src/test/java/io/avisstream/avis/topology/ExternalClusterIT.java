@@ -26,8 +26,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import io.avisstream.avis.topology.broker.EmbeddedKafkaResource;
-import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.runtime.AvisStreams;
+import io.avisstream.avis.topology.runtime.EmbeddedKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -38,6 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(EmbeddedKafkaResource.class)
 class ExternalClusterIT {
+    private static final TopicContract CONTRACT = TopicContract.bundled();
     @Inject
     AvisStreams streams;
 
@@ -53,11 +57,11 @@ class ExternalClusterIT {
         // When a malformed record and then one frame with its audio are produced
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.FRAMES.name(), "cam-x", "{oops".getBytes()));
+            producer.send(new ProducerRecord<>(CONTRACT.frames().name(), "cam-x", "{oops".getBytes()));
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(Topics.AUDIO.name(), "cam-x", MessageCodec.AUDIO.encode(chunk("cam-x", i, true))));
+                producer.send(new ProducerRecord<>(CONTRACT.audio().name(), "cam-x", MessageCodec.AUDIO.encode(chunk("cam-x", i, true))));
             }
-            producer.send(new ProducerRecord<>(Topics.FRAMES.name(), "cam-x", MessageCodec.FRAMES.encode(frame("cam-x", 0))));
+            producer.send(new ProducerRecord<>(CONTRACT.frames().name(), "cam-x", MessageCodec.FRAMES.encode(frame("cam-x", 0))));
         }
 
         // Then
@@ -68,11 +72,11 @@ class ExternalClusterIT {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "external-it",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(Topics.MASKS.name(), Topics.DLQ.name()));
+            consumer.subscribe(Set.of(CONTRACT.masks().name(), CONTRACT.dlq().name()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (seen.size() < 2 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    seen.add(r.topic().equals(Topics.DLQ.name()) ? "dlq:" + DeadLetters.header(r.headers(), DeadLetters.REASON)
+                    seen.add(r.topic().equals(CONTRACT.dlq().name()) ? "dlq:" + DeadLetters.header(r.headers(), DeadLetters.REASON)
                             : "masks:" + MessageCodec.MASKS.decode(r.value()).audio());
                 }
             }

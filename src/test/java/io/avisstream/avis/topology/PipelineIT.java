@@ -27,11 +27,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.dlq.DeadLetters;
 import io.avisstream.avis.engine.Engine;
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.runtime.AvisStreams;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -41,6 +44,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class PipelineIT {
+    private static final TopicContract CONTRACT = TopicContract.bundled();
     private static final List<String> STREAMS = List.of("cam-a", "cam-b", "cam-c");
     private static final int FRAMES = 200;
     /** 9 s of audio: covers the last frame's window (7.96 s + 0.975 s). */
@@ -76,10 +80,10 @@ class PipelineIT {
                 for (int s = 0; s < STREAMS.size(); s++) {
                     String id = STREAMS.get(s);
                     AudioChunkMessage a = chunk(id, step, true);
-                    producer.send(new ProducerRecord<>(Topics.AUDIO.name(), id, MessageCodec.AUDIO.encode(a)));
+                    producer.send(new ProducerRecord<>(CONTRACT.audio().name(), id, MessageCodec.AUDIO.encode(a)));
                     while (nextSeq[s] < FRAMES && nextSeq[s] * TestStreams.FRAME_MICROS < (step + 1) * TestStreams.CHUNK_MICROS) {
                         FrameMessage f = frame(id, nextSeq[s]++, 0xff0000 >> (8 * s));
-                        producer.send(new ProducerRecord<>(Topics.FRAMES.name(), id, MessageCodec.FRAMES.encode(f)));
+                        producer.send(new ProducerRecord<>(CONTRACT.frames().name(), id, MessageCodec.FRAMES.encode(f)));
                     }
                 }
             }
@@ -94,16 +98,16 @@ class PipelineIT {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(Topics.MASKS.name(), Topics.DLQ.name(), Topics.EVENTS.name()));
+            consumer.subscribe(Set.of(CONTRACT.masks().name(), CONTRACT.dlq().name(), CONTRACT.events().name()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             int received = 0;
             while (received < STREAMS.size() * FRAMES && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    if (r.topic().equals(Topics.DLQ.name())) {
+                    if (r.topic().equals(CONTRACT.dlq().name())) {
                         deadLetters.add(DeadLetters.header(r.headers(), DeadLetters.REASON));
                         continue;
                     }
-                    if (r.topic().equals(Topics.EVENTS.name())) {
+                    if (r.topic().equals(CONTRACT.events().name())) {
                         var e = MessageCodec.EVENTS.decode(r.value());
                         events.add(e.streamId() + ":" + e.type().wire() + "@" + e.seq());
                         continue;
@@ -116,10 +120,10 @@ class PipelineIT {
             }
             // a short extra poll: nothing beyond one record per frame may arrive
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(2))) {
-                if (r.topic().equals(Topics.MASKS.name())) {
+                if (r.topic().equals(CONTRACT.masks().name())) {
                     MasksMessage m = MessageCodec.MASKS.decode(r.value());
                     byStream.computeIfAbsent(m.streamId(), k -> new ArrayList<>()).add(m);
-                } else if (r.topic().equals(Topics.EVENTS.name())) {
+                } else if (r.topic().equals(CONTRACT.events().name())) {
                     var e = MessageCodec.EVENTS.decode(r.value());
                     events.add(e.streamId() + ":" + e.type().wire() + "@" + e.seq());
                 } else {

@@ -7,9 +7,9 @@ import java.io.UncheckedIOException;
 
 import javax.imageio.ImageIO;
 
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.FrameEncoding;
-import io.avisstream.avis.topology.message.FrameMessage;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.FrameEncoding;
+import io.avisstream.avis.message.FrameMessage;
 
 /** Tiny synthetic frames and audio for the topology tests. */
 final class TestStreams {

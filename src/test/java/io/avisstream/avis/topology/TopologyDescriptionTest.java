@@ -9,18 +9,21 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.topology.contract.TopicContract;
+
 /**
  * The checked-in {@code topology/topology-description.txt} is the topology's shape (names, stores, topics).
  * This test fails when the code drifts from it; after an intended change, regenerate it with
  * {@code mvn -q -Dtest=TopologyDescriptionTest -Davis.topology.update-golden=true test} and review the diff.
  */
 class TopologyDescriptionTest {
+    private static final TopicContract CONTRACT = TopicContract.bundled();
     static final Path GOLDEN = Path.of("topology/topology-description.txt");
 
     @Test
     void shouldMatchTheCheckedInTopologyDescription() throws IOException {
         // Given
-        String actual = AvisTopology.build(new DeterministicTestEngine(), TopologySettings.defaults(), Topics.CONTRACT)
+        String actual = AvisTopology.build(new DeterministicTestEngine(), TopologySettings.defaults(), CONTRACT)
                 .describe().toString();
 
         // When

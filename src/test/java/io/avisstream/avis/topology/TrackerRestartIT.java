@@ -28,15 +28,18 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.avisstream.avis.topology.broker.EmbeddedKafka;
-import io.avisstream.avis.topology.message.MasksMessage;
-import io.avisstream.avis.topology.message.MessageCodec;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.runtime.EmbeddedKafka;
+import io.avisstream.avis.topology.runtime.TopicAdmin;
 
 /**
  * Restart on a new machine: the second instance has an empty state directory, so its tracker, join and event
  * stores are restored from their changelog topics; it must continue the same track ids and the same seq order.
  */
 class TrackerRestartIT {
+    private static final TopicContract CONTRACT = TopicContract.bundled();
     private static final String CAM = "cam-r";
 
     @TempDir
@@ -48,14 +51,14 @@ class TrackerRestartIT {
     void shouldContinueTrackIdsAfterRestoringStateFromChangelogsOnAnotherInstance() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
             // Given topics and a first instance that sees red then green (every frame inferred)
-            TopicAdmin.ensure(kafka.bootstrapServers(), Topics.CONTRACT, true);
+            TopicAdmin.ensure(kafka.bootstrapServers(), CONTRACT, true);
             TopologySettings settings = TopologySettings.defaults().withFps(0);
             try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
                 for (int i = 0; i < 30; i++) {
-                    producer.send(new ProducerRecord<>(Topics.AUDIO.name(), CAM, MessageCodec.AUDIO.encode(chunk(CAM, i, true))));
+                    producer.send(new ProducerRecord<>(CONTRACT.audio().name(), CAM, MessageCodec.AUDIO.encode(chunk(CAM, i, true))));
                 }
                 for (long s = 0; s < 4; s++) {
-                    producer.send(new ProducerRecord<>(Topics.FRAMES.name(), CAM,
+                    producer.send(new ProducerRecord<>(CONTRACT.frames().name(), CAM,
                             MessageCodec.FRAMES.encode(frame(CAM, s, s < 2 ? 0xff0000 : 0x00ff00))));
                 }
             }
@@ -67,7 +70,7 @@ class TrackerRestartIT {
             // When a second instance with an empty state directory takes over and green, then red, come back
             try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
                 for (long s = 4; s < 6; s++) {
-                    producer.send(new ProducerRecord<>(Topics.FRAMES.name(), CAM,
+                    producer.send(new ProducerRecord<>(CONTRACT.frames().name(), CAM,
                             MessageCodec.FRAMES.encode(frame(CAM, s, s < 5 ? 0x00ff00 : 0xff0000))));
                 }
             }
@@ -92,7 +95,7 @@ class TrackerRestartIT {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         // Streams does not leave the group on close: a short session lets the second instance take over quickly.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
-        KafkaStreams streams = new KafkaStreams(AvisTopology.build(new DeterministicTestEngine(), settings, Topics.CONTRACT),
+        KafkaStreams streams = new KafkaStreams(AvisTopology.build(new DeterministicTestEngine(), settings, CONTRACT),
                 props);
         streams.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -115,7 +118,7 @@ class TrackerRestartIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "restart-reader-" + expected,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(Topics.MASKS.name()));
+            consumer.subscribe(Set.of(CONTRACT.masks().name()));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (out.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {

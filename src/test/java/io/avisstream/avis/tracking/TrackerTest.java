@@ -6,27 +6,25 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.avisstream.avis.engine.BinaryMask;
-import io.avisstream.avis.engine.Detection;
-import io.avisstream.avis.engine.FrameDetections;
+import io.avisstream.avis.media.BinaryMask;
+import io.avisstream.avis.media.Detection;
+import io.avisstream.avis.media.FrameDetections;
 
 class TrackerTest {
     private static final float[] RED = { 1, 0, 0 };
     private static final float[] GREEN = { 0, 1, 0 };
     private static final float[] BLUE = { 0, 0, 1 };
-    private static final float[] Q = { 0.5f, 0.25f };
-    private static final float[] A = { 1f };
 
-    private final Tracker tracker = new Tracker(0.5, 2, 3);
+    private final Tracker tracker = new Tracker(0.5, 2);
 
     @Test
     void shouldKeepTrackIdsWhenDetectionsSwapOrder() {
         // Given two objects in frame 1
         TrackerState s0 = TrackerState.initial();
-        Tracker.Step first = tracker.step(s0, 1, Q, A, frame(1, det(0, 0.9f, RED), det(1, 0.8f, GREEN)));
+        Tracker.Step first = tracker.step(s0, frame(1, det(0, 0.9f, RED), det(1, 0.8f, GREEN)));
 
         // When frame 2 lists them the other way round (and with swapped scores)
-        Tracker.Step second = tracker.step(first.state(), 2, Q, A, frame(2, det(0, 0.9f, GREEN), det(1, 0.8f, RED)));
+        Tracker.Step second = tracker.step(first.state(), frame(2, det(0, 0.9f, GREEN), det(1, 0.8f, RED)));
 
         // Then each colour keeps its id
         assertThat(ids(first)).containsExactly(1L, 2L);
@@ -38,10 +36,10 @@ class TrackerTest {
     @Test
     void shouldOpenANewTrackWhenSimilarityIsBelowTheMinimum() {
         // Given a red track
-        Tracker.Step first = tracker.step(TrackerState.initial(), 1, Q, A, frame(1, det(0, 0.9f, RED)));
+        Tracker.Step first = tracker.step(TrackerState.initial(), frame(1, det(0, 0.9f, RED)));
 
         // When the only detection is orthogonal (cosine 0 < 0.5)
-        Tracker.Step second = tracker.step(first.state(), 2, Q, A, frame(2, det(0, 0.9f, BLUE)));
+        Tracker.Step second = tracker.step(first.state(), frame(2, det(0, 0.9f, BLUE)));
 
         // Then it gets a new id and the red track stays alive, unseen
         assertThat(ids(second)).containsExactly(2L);
@@ -51,13 +49,13 @@ class TrackerTest {
     @Test
     void shouldRetireTracksUnseenForMoreThanMaxAgeAndNeverReuseIds() {
         // Given a red track seen in frame 1 only
-        TrackerState s = tracker.step(TrackerState.initial(), 1, Q, A, frame(1, det(0, 0.9f, RED))).state();
+        TrackerState s = tracker.step(TrackerState.initial(), frame(1, det(0, 0.9f, RED))).state();
 
         // When 3 empty frames pass (maxAge 2) and red comes back
         for (long seq = 2; seq <= 4; seq++) {
-            s = tracker.step(s, seq, Q, A, frame(seq)).state();
+            s = tracker.step(s, frame(seq)).state();
         }
-        Tracker.Step back = tracker.step(s, 5, Q, A, frame(5, det(0, 0.9f, RED)));
+        Tracker.Step back = tracker.step(s, frame(5, det(0, 0.9f, RED)));
 
         // Then the old track retired and red gets a fresh id
         assertThat(s.tracks()).isEmpty();
@@ -65,12 +63,11 @@ class TrackerTest {
     }
 
     @Test
-    void shouldKeepOnlyTheLastWindowMinusOneFrames() {
+    void shouldCountInferredFrames() {
         TrackerState s = TrackerState.initial();
         for (long seq = 1; seq <= 5; seq++) {
-            s = tracker.step(s, seq, new float[] { seq }, A, frame(seq)).state();
+            s = tracker.step(s, frame(seq)).state();
         }
-        assertThat(s.history()).extracting(PastFrame::seq).containsExactly(4L, 5L);
         assertThat(s.frameIndex()).isEqualTo(5);
     }
 
@@ -81,7 +78,7 @@ class TrackerTest {
                 new float[] { 0.1f, 0.7f, 0.2f });
 
         // When
-        Tracker.Step step = tracker.step(TrackerState.initial(), 1, Q, A, out);
+        Tracker.Step step = tracker.step(TrackerState.initial(), out);
 
         // Then only the best-scoring detection is sounding
         assertThat(step.instances()).extracting(LinkedInstance::sounding).containsExactly(true, false);

@@ -1,14 +1,14 @@
 package io.avisstream.avis.api.demo;
 
 import io.avisstream.avis.demo.DemoTransport;
-import io.avisstream.avis.topology.AvisStreams;
-import io.avisstream.avis.topology.DeadLetters;
-import io.avisstream.avis.topology.Topic;
-import io.avisstream.avis.topology.Topics;
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.EventMessage;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.EventMessage;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.topology.contract.Topic;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.runtime.AvisStreams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
 /**
  * The demo's Kafka glue, on the service's own pipeline ({@link AvisStreams}): one idempotent producer for the frames and audio topics, one {@code read_committed}
  * consumer assigned to every partition of the masks, events and dead-letter topics, positioned at their end before the first
- * record is sent. Values go through the topics' own serdes ({@link Topics}), so the demo produces exactly what
+ * record is sent. Values go through the topics' own serdes ({@link TopicContract}), so the demo produces exactly what
  * the service validates.
  */
 @ApplicationScoped
@@ -51,6 +51,13 @@ public class KafkaDemoTransport implements DemoTransport {
 
     @Inject
     AvisStreams streams;
+    @Inject
+    TopicContract contract;
+
+    /** The topics this transport produces to and reads from: the service's contract. */
+    TopicContract contract() {
+        return contract;
+    }
 
     /**
      * Starts the service's pipeline in this process (in-process broker unless {@code kafka.bootstrap.servers} is
@@ -59,12 +66,13 @@ public class KafkaDemoTransport implements DemoTransport {
     @Override
     public Session open(String streamId, Duration topicsTimeout) {
         String bootstrap = streams.start();
-        return new KafkaSession(bootstrap, streamId, topicsTimeout);
+        return new KafkaSession(bootstrap, contract, streamId, topicsTimeout);
     }
 
     static final class KafkaSession implements Session {
 
         private final String bootstrap;
+        private final TopicContract contract;
         private final String streamId;
         private final KafkaProducer<String, byte[]> producer;
         private final KafkaConsumer<String, byte[]> consumer;
@@ -79,8 +87,9 @@ public class KafkaDemoTransport implements DemoTransport {
         /** Record timestamps follow the clip's pts from the moment the session opened. */
         private final long baseEpochMillis = System.currentTimeMillis();
 
-        KafkaSession(String bootstrap, String streamId, Duration topicsTimeout) {
+        KafkaSession(String bootstrap, TopicContract contract, String streamId, Duration topicsTimeout) {
             this.bootstrap = bootstrap;
+            this.contract = contract;
             this.streamId = streamId;
             Map<String, Object> producerConfig = new HashMap<>();
             producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -90,7 +99,7 @@ public class KafkaDemoTransport implements DemoTransport {
             producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
             // A frame may be as large as the frames topic allows.
             producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                    Topics.FRAMES.spec().maxMessageBytes());
+                    contract.frames().maxMessageBytes());
             producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "avis-demo-producer-" + streamId);
             this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
 
@@ -99,16 +108,16 @@ public class KafkaDemoTransport implements DemoTransport {
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                    Topics.MASKS.spec().maxMessageBytes());
+                    contract.masks().maxMessageBytes());
             consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "avis-demo-consumer-" + streamId);
             this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
             try {
                 List<TopicPartition> partitions = new ArrayList<>();
-                partitions.addAll(partitionsOf(Topics.MASKS.name(), topicsTimeout));
-                partitions.addAll(partitionsOf(Topics.EVENTS.name(), topicsTimeout));
-                partitions.addAll(partitionsOf(Topics.DLQ.name(), topicsTimeout));
-                partitionsOf(Topics.FRAMES.name(), topicsTimeout);
-                partitionsOf(Topics.AUDIO.name(), topicsTimeout);
+                partitions.addAll(partitionsOf(contract.masks().name(), topicsTimeout));
+                partitions.addAll(partitionsOf(contract.events().name(), topicsTimeout));
+                partitions.addAll(partitionsOf(contract.dlq().name(), topicsTimeout));
+                partitionsOf(contract.frames().name(), topicsTimeout);
+                partitionsOf(contract.audio().name(), topicsTimeout);
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
                 // seekToEnd is lazy: resolve the positions now, before anything of this run is produced.
@@ -143,12 +152,12 @@ public class KafkaDemoTransport implements DemoTransport {
 
         @Override
         public void send(FrameMessage frame) {
-            send(Topics.FRAMES, frame, frame.ptsMicros());
+            send(contract.frames(), frame, frame.ptsMicros());
         }
 
         @Override
         public void send(AudioChunkMessage chunk) {
-            send(Topics.AUDIO, chunk, chunk.startMicros());
+            send(contract.audio(), chunk, chunk.startMicros());
         }
 
         private <V> void send(Topic<String, V> topic, V value, long micros) {
@@ -189,10 +198,10 @@ public class KafkaDemoTransport implements DemoTransport {
                 if (!streamId.equals(record.key())) {
                     continue;
                 }
-                if (record.topic().equals(Topics.DLQ.name())) {
+                if (record.topic().equals(contract.dlq().name())) {
                     deadLetters.merge(reasonOf(record), 1L, Long::sum);
-                } else if (record.topic().equals(Topics.MASKS.name())) {
-                    Optional<MasksMessage> message = decode(Topics.MASKS, record);
+                } else if (record.topic().equals(contract.masks().name())) {
+                    Optional<MasksMessage> message = decode(contract.masks(), record);
                     if (message.isEmpty()) {
                         continue;
                     }
@@ -202,7 +211,7 @@ public class KafkaDemoTransport implements DemoTransport {
                         duplicates++;
                     }
                 } else {
-                    decode(Topics.EVENTS, record).ifPresent(events::add);
+                    decode(contract.events(), record).ifPresent(events::add);
                 }
             }
         }

@@ -3,16 +3,16 @@ package io.avisstream.avis.api.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avisstream.avis.demo.DemoTransport;
-import io.avisstream.avis.topology.DeadLetters;
-import io.avisstream.avis.topology.TopicAdmin;
-import io.avisstream.avis.topology.Topics;
-import io.avisstream.avis.topology.broker.EmbeddedKafka;
-import io.avisstream.avis.topology.message.AudioChunkMessage;
-import io.avisstream.avis.topology.message.EventMessage;
-import io.avisstream.avis.topology.message.EventType;
-import io.avisstream.avis.topology.message.FrameEncoding;
-import io.avisstream.avis.topology.message.FrameMessage;
-import io.avisstream.avis.topology.message.MasksMessage;
+import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.EventMessage;
+import io.avisstream.avis.message.EventType;
+import io.avisstream.avis.message.FrameEncoding;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.runtime.EmbeddedKafka;
+import io.avisstream.avis.topology.runtime.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +37,14 @@ import org.junit.jupiter.api.Test;
  * topics through their serdes, and what it collects is this run's records of this stream only.
  */
 class KafkaDemoTransportIT {
+    private static final TopicContract CONTRACT = TopicContract.bundled();
 
     private static EmbeddedKafka kafka;
 
     @BeforeAll
     static void startBroker() {
         kafka = EmbeddedKafka.startTemporary();
-        TopicAdmin.ensure(kafka.bootstrapServers(), Topics.CONTRACT, true);
+        TopicAdmin.ensure(kafka.bootstrapServers(), CONTRACT, true);
     }
 
     @AfterAll
@@ -70,13 +71,13 @@ class KafkaDemoTransportIT {
     }
 
     private static ProducerRecord<String, byte[]> record(MasksMessage m) {
-        return new ProducerRecord<>(Topics.MASKS.name(), m.streamId(),
-                Topics.MASKS.valueSerde().serializer().serialize(Topics.MASKS.name(), m));
+        return new ProducerRecord<>(CONTRACT.masks().name(), m.streamId(),
+                CONTRACT.masks().valueSerde().serializer().serialize(CONTRACT.masks().name(), m));
     }
 
     private static ProducerRecord<String, byte[]> record(EventMessage e) {
-        return new ProducerRecord<>(Topics.EVENTS.name(), e.streamId(),
-                Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), e));
+        return new ProducerRecord<>(CONTRACT.events().name(), e.streamId(),
+                CONTRACT.events().valueSerde().serializer().serialize(CONTRACT.events().name(), e));
     }
 
     @Test
@@ -85,7 +86,7 @@ class KafkaDemoTransportIT {
         String stream = "cam-collect";
         publish(List.of(record(masks(stream, 0))));
 
-        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), stream,
+        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), CONTRACT, stream,
                 Duration.ofSeconds(30))) {
             // When: this run's records arrive out of order, with another stream's and a duplicate in between
             publish(List.of(record(masks(stream, 1)), record(masks("other", 0)), record(masks(stream, 0)),
@@ -107,7 +108,7 @@ class KafkaDemoTransportIT {
     void shouldCountThisStreamsDeadLettersByReason() {
         // Given
         String stream = "cam-dlq";
-        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), stream,
+        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), CONTRACT, stream,
                 Duration.ofSeconds(30))) {
             // When: the service rejects two of this stream's records and one of another stream's
             publish(List.of(deadLetter(stream, "OVERSIZED"), deadLetter(stream, "LATE_FRAME"),
@@ -121,7 +122,7 @@ class KafkaDemoTransportIT {
     }
 
     private static ProducerRecord<String, byte[]> deadLetter(String stream, String reason) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.DLQ.name(), stream, new byte[] { 1 });
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(CONTRACT.dlq().name(), stream, new byte[] { 1 });
         record.headers().add(DeadLetters.REASON, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return record;
     }
@@ -129,7 +130,7 @@ class KafkaDemoTransportIT {
     @Test
     void shouldReportATimeoutWithWhatArrived() {
         String stream = "cam-timeout";
-        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), stream,
+        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), CONTRACT, stream,
                 Duration.ofSeconds(30))) {
             publish(List.of(record(masks(stream, 0))));
 
@@ -149,7 +150,7 @@ class KafkaDemoTransportIT {
         AudioChunkMessage chunk = AudioChunkMessage.of(stream, 0, new short[] { 1, -1 });
 
         // When
-        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), stream,
+        try (DemoTransport.Session session = new KafkaDemoTransport.KafkaSession(kafka.bootstrapServers(), CONTRACT, stream,
                 Duration.ofSeconds(30))) {
             session.send(frame);
             session.send(chunk);
@@ -157,12 +158,12 @@ class KafkaDemoTransportIT {
         }
 
         // Then: the service's own deserializers read them back
-        assertThat(readAll(Topics.FRAMES.name())).singleElement().satisfies(r -> {
+        assertThat(readAll(CONTRACT.frames().name())).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo(stream);
-            assertThat(Topics.FRAMES.valueSerde().deserializer().deserialize(r.topic(), r.value())).isEqualTo(frame);
+            assertThat(CONTRACT.frames().valueSerde().deserializer().deserialize(r.topic(), r.value())).isEqualTo(frame);
         });
-        assertThat(readAll(Topics.AUDIO.name())).singleElement().satisfies(r -> assertThat(
-                Topics.AUDIO.valueSerde().deserializer().deserialize(r.topic(), r.value())).isEqualTo(chunk));
+        assertThat(readAll(CONTRACT.audio().name())).singleElement().satisfies(r -> assertThat(
+                CONTRACT.audio().valueSerde().deserializer().deserialize(r.topic(), r.value())).isEqualTo(chunk));
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll(String topic) {

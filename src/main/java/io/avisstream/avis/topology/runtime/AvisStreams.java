@@ -1,0 +1,216 @@
+package io.avisstream.avis.topology.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.avisstream.avis.dlq.DeadLetterDeserializationHandler;
+import io.avisstream.avis.engine.Engine;
+import io.avisstream.avis.engine.EngineInfo;
+import io.avisstream.avis.engine.FallbackEngine;
+import io.avisstream.avis.events.EventsConfig;
+import io.avisstream.avis.topology.AvisTopology;
+import io.avisstream.avis.topology.InferenceConfig;
+import io.avisstream.avis.topology.JoinConfig;
+import io.avisstream.avis.topology.TopologySettings;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.tracking.TrackingConfig;
+import io.quarkus.runtime.ShutdownEvent;
+
+/**
+ * Owns the service's Kafka lifecycle, in this order: (1) the in-process KRaft broker when no
+ * {@code kafka.bootstrap.servers} is set, (2) the contract's topics, (3) Kafka Streams running the topology.
+ *
+ * <p>The commands that need the pipeline ({@code serve}, {@code demo}) call {@link #start()}; no other command
+ * starts a broker or the topology. Shutdown (ShutdownEvent) closes Kafka Streams, then the broker; the engine bean
+ * is disposed after that by CDI. (Why the Quarkus Kafka Streams extension does not run this lifecycle: README,
+ * "Lifecycle and guarantees".)
+ */
+@ApplicationScoped
+public class AvisStreams {
+    private static final Logger LOG = Logger.getLogger(AvisStreams.class);
+
+    @Inject
+    Engine engine;
+    @Inject
+    KafkaClusterConfig cluster;
+    @Inject
+    BrokerConfig broker;
+    @Inject
+    StreamsRuntimeConfig runtime;
+    @Inject
+    JoinConfig join;
+    @Inject
+    InferenceConfig inference;
+    @Inject
+    TrackingConfig tracking;
+    @Inject
+    EventsConfig events;
+    @Inject
+    Config config;
+    @Inject
+    TopicContract contract;
+
+    private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
+    private EmbeddedKafka embedded;
+    private KafkaStreams streams;
+    private String bootstrapServers;
+
+    /** Starts broker (if needed), topics and topology; idempotent. Returns the bootstrap servers in use. */
+    public synchronized String start() {
+        if (streams != null) {
+            return bootstrapServers;
+        }
+        TopologySettings settings = TopologySettings.from(join, inference, tracking, events);
+        EngineInfo info = engine.info();
+        if (FallbackEngine.NAME.equals(info.name())) {
+            LOG.warnf("Engine active: %s (no inference engine is installed: every frame gets a masks record without"
+                    + " instances)", info.name());
+        } else {
+            LOG.infof("Engine active: name=%s provider=%s model=%s window=%d", info.name(), info.executionProvider(),
+                    info.modelId(), info.windowFrames());
+        }
+        if (cluster.bootstrapServers().isPresent()) {
+            bootstrapServers = cluster.bootstrapServers().get();
+            LOG.infof("Using Kafka cluster bootstrap=%s", bootstrapServers);
+        } else {
+            LOG.info("No kafka.bootstrap.servers configured: starting the in-process KRaft broker");
+            embedded = EmbeddedKafka.start(broker.port(), broker.dataDir().orElse(null), java.util.Map.of());
+            bootstrapServers = embedded.bootstrapServers();
+        }
+        TopicAdmin.ensure(bootstrapServers, contract, runtime.createTopics());
+
+        Topology topology = AvisTopology.build(engine, settings, contract);
+        LOG.debugf("Topology:%n%s", topology.describe());
+        streams = new KafkaStreams(topology, streamsProperties(bootstrapServers));
+        streams.setUncaughtExceptionHandler(e -> {
+            // A processing error is a bug or an engine failure, never bad input (that goes to the DLQ): stop this
+            // instance rather than loop on the same record; exactly-once keeps the outputs clean.
+            LOG.errorf(e, "Kafka Streams thread failed: shutting down this instance");
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((next, previous) -> {
+            LOG.infof("Kafka Streams state %s -> %s", previous, next);
+            stateListeners.forEach(l -> l.accept(next));
+        });
+        streams.start();
+        awaitRunning(runtime.startupTimeout());
+        LOG.infof("avis-stream topology running: application.id=%s bootstrap=%s guarantee=%s", runtime.applicationId(),
+                bootstrapServers, runtime.processingGuarantee());
+        return bootstrapServers;
+    }
+
+    /**
+     * The Kafka Streams configuration of this instance on {@code bootstrapServers}: the {@code avis.topology.*} keys,
+     * the dead-letter handler with the contract's dead-letter topic, then every {@code kafka-streams.*} pass-through.
+     */
+    public Properties streamsProperties(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, runtime.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, runtime.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(runtime.streamThreads()));
+        stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(DeadLetterDeserializationHandler.DLQ_TOPIC_CONFIG, contract.dlq().name());
+        props.put(DeadLetterDeserializationHandler.DLQ_MAX_BYTES_CONFIG, Integer.toString(contract.dlq().maxMessageBytes()));
+        // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Integer.toString(contract.largestRecordBytes()));
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("kafka-streams.")) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(v -> props.put(name.substring("kafka-streams.".length()), v));
+            }
+        }
+        return props;
+    }
+
+    /**
+     * The configured state directory; with the in-process broker and none configured, a directory inside the broker's
+     * data directory: local state must never outlive the changelogs it mirrors (a temporary broker starts empty, and
+     * stale local state of a previous broker would otherwise be taken for this one's).
+     */
+    public synchronized Optional<java.nio.file.Path> stateDir() {
+        if (runtime.stateDir().isPresent()) {
+            return runtime.stateDir();
+        }
+        return embedded == null ? Optional.empty() : Optional.of(embedded.dataDir().resolve("streams-state"));
+    }
+
+    private void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return;
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR) {
+                throw new IllegalStateException("Kafka Streams stopped during start-up: " + state);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Kafka Streams", e);
+            }
+        }
+        throw new IllegalStateException("Kafka Streams not RUNNING after " + timeout + " (avis.topology.startup-timeout)");
+    }
+
+    /** Called on every Kafka Streams state change (e.g. the serve command exits when it reaches ERROR). */
+    public void onStateChange(Consumer<KafkaStreams.State> listener) {
+        stateListeners.add(listener);
+    }
+
+    public synchronized Optional<KafkaStreams> kafkaStreams() {
+        return Optional.ofNullable(streams);
+    }
+
+    /** Data directory of the in-process broker, when this instance started one. */
+    public synchronized Optional<java.nio.file.Path> brokerDataDir() {
+        return embedded == null ? Optional.empty() : Optional.of(embedded.dataDir());
+    }
+
+    /** Bootstrap servers in use; empty before {@link #start()}. */
+    public synchronized Optional<String> bootstrapServers() {
+        return Optional.ofNullable(bootstrapServers);
+    }
+
+    /** The topic contract this instance runs (the injected one). */
+    public TopicContract contract() {
+        return contract;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        close();
+    }
+
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+        DeadLetterDeserializationHandler.closeProducers();
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+    }
+}

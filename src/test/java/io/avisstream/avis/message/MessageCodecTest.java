@@ -1,0 +1,56 @@
+package io.avisstream.avis.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+
+    @Test
+    void shouldRoundTripEveryMessageThroughItsSchema() {
+        // Given
+        FrameMessage frame = new FrameMessage("cam", 7, 280_000, 2, 1, FrameEncoding.RGB24, new byte[] { 1, 2, 3, 4, 5, 6 });
+        AudioChunkMessage audio = AudioChunkMessage.of("cam", 100_000, new short[] { -1, 2, 32767 });
+        MasksMessage masks = new MasksMessage("cam", 7, 280_000, 2, 1, "partial", false, 5, "ort-cpu",
+                List.of(new InstanceMessage(3, 1, "violin", 0.75f, true, List.of(0, 0, 1, 1), RleMask.of(1, 2, "11"))));
+        EventMessage event = new EventMessage("cam", 5, 200_000, EventType.ONSET, 3L, 1, "violin", 1, 0);
+
+        // When / Then
+        assertThat(MessageCodec.FRAMES.decode(MessageCodec.FRAMES.encode(frame))).isEqualTo(frame);
+        assertThat(MessageCodec.AUDIO.decode(MessageCodec.AUDIO.encode(audio))).isEqualTo(audio);
+        assertThat(MessageCodec.MASKS.decode(MessageCodec.MASKS.encode(masks))).isEqualTo(masks);
+        assertThat(MessageCodec.EVENTS.decode(MessageCodec.EVENTS.encode(event))).isEqualTo(event);
+        assertThat(audio.sample(0)).isEqualTo((short) -1);
+        assertThat(audio.sample(2)).isEqualTo((short) 32767);
+        assertThat(audio.endMicros()).isEqualTo(100_187);
+    }
+
+    @Test
+    void shouldWriteTheWireFormatTheSchemasDescribe() {
+        String json = new String(MessageCodec.FRAMES.encode(
+                new FrameMessage("cam", 1, 40_000, 1, 1, FrameEncoding.RGB24, new byte[] { 0, 0, (byte) 255 })),
+                StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"streamId\":\"cam\",\"seq\":1,\"ptsMicros\":40000,\"width\":1,\"height\":1,"
+                + "\"encoding\":\"rgb24\",\"data\":\"AAD/\"}");
+    }
+
+    @Test
+    void shouldRejectSchemaViolationsWithTheReason() {
+        assertThatThrownBy(() -> MessageCodec.FRAMES.decode(
+                "{\"streamId\":\"cam\",\"seq\":1,\"ptsMicros\":0,\"width\":1,\"height\":1,\"encoding\":\"png\",\"data\":\"AAD/\"}"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DlqReason.SCHEMA_VIOLATION));
+        assertThatThrownBy(() -> MessageCodec.AUDIO.decode("{\"streamId\":\"cam\",\"startMicros\":0,\"sampleRate\":16000,\"data\":\"AAAA\"}"
+                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DlqReason.SCHEMA_VIOLATION));
+        assertThatThrownBy(() -> MessageCodec.EVENTS.decode(new byte[] { '{' }))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DlqReason.UNDECODABLE));
+    }
+}
