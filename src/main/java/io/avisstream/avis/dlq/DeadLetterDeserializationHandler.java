@@ -40,13 +40,15 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
 
     private Producer<byte[], byte[]> producer;
     private String topic;
+    private int maxBytes;
 
     public DeadLetterDeserializationHandler() {
     }
 
-    DeadLetterDeserializationHandler(Producer<byte[], byte[]> producer, String topic) {
+    DeadLetterDeserializationHandler(Producer<byte[], byte[]> producer, String topic, int maxBytes) {
         this.producer = producer;
         this.topic = topic;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -55,6 +57,7 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
         // contract file given at run time must reach this handler too.
         this.topic = required(configs, DLQ_TOPIC_CONFIG);
         String maxBytes = required(configs, DLQ_MAX_BYTES_CONFIG);
+        this.maxBytes = Integer.parseInt(maxBytes);
         String bootstrap = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         this.producer = PRODUCERS.computeIfAbsent(bootstrap, b -> {
             Map<String, Object> props = new HashMap<>();
@@ -96,7 +99,9 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
         try {
             // A record without a timestamp (-1) gets the dead-letter write time.
             Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
-            producer.send(new ProducerRecord<>(topic, null, timestamp, record.key(), record.value(), headers))
+            // Cut to fit, like the topology's dead letters: a record this handler cannot write would stop the instance.
+            DeadLetters.DeadLetter letter = DeadLetters.fit(record.key(), record.value(), headers, maxBytes);
+            producer.send(new ProducerRecord<>(topic, null, timestamp, letter.key(), letter.value(), letter.headers()))
                     .get(30, TimeUnit.SECONDS);
             LOG.debugf("dead letter: reason=%s stage=%s topic=%s partition=%d offset=%d", reason, STAGE, record.topic(),
                     record.partition(), record.offset());

@@ -36,12 +36,16 @@ public final class AvisTopology {
         // Buffered frames are as large as frames: their changelog must accept what the frames topic accepts.
         Map<String, String> largeChangelog = Map.of("max.message.bytes", Integer.toString(contract.largestRecordBytes()));
 
+        // Dead letters carry the rejected record's bytes: cut to what the dead-letter topic (and the producer, whose
+        // max.request.size AvisStreams sets to at least this) accepts, so no input can make a send fail.
+        DeadLetterRouting deadLetters = new DeadLetterRouting(contract.dlq().maxMessageBytes());
+
         Topology topology = new Topology();
         topology.addSource(FRAMES_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), frames);
         topology.addSource(AUDIO_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), audio);
-        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings), FRAMES_SOURCE);
-        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings), AUDIO_SOURCE);
-        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings), FRAMES_DECODE, AUDIO_DECODE);
+        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings, deadLetters), FRAMES_SOURCE);
+        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings, deadLetters), AUDIO_SOURCE);
+        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings, deadLetters), FRAMES_DECODE, AUDIO_DECODE);
         topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings), JOIN);
         topology.addProcessor(EVENTS, () -> new EventsProcessor(settings), INFER);
 

@@ -27,19 +27,21 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
 
     private final boolean frames;
     private final TopologySettings settings;
+    private final DeadLetterRouting deadLetters;
     private ProcessorContext<Object, Object> context;
 
-    private IngressProcessor(boolean frames, TopologySettings settings) {
+    private IngressProcessor(boolean frames, TopologySettings settings, DeadLetterRouting deadLetters) {
         this.frames = frames;
         this.settings = settings;
+        this.deadLetters = deadLetters;
     }
 
-    static IngressProcessor frames(TopologySettings settings) {
-        return new IngressProcessor(true, settings);
+    static IngressProcessor frames(TopologySettings settings, DeadLetterRouting deadLetters) {
+        return new IngressProcessor(true, settings, deadLetters);
     }
 
-    static IngressProcessor audio(TopologySettings settings) {
-        return new IngressProcessor(false, settings);
+    static IngressProcessor audio(TopologySettings settings, DeadLetterRouting deadLetters) {
+        return new IngressProcessor(false, settings, deadLetters);
     }
 
     @Override
@@ -64,7 +66,7 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
                         .withValue(new DecodedAudio(chunk, record.key(), record.value())), TopologyNames.JOIN);
             }
         } catch (InvalidMessageException e) {
-            DeadLetterRouting.reject(context, record, record.key(), record.value(), e.reason(), e.getMessage(),
+            deadLetters.reject(context, record, record.key(), record.value(), e.reason(), e.getMessage(),
                     frames ? STAGE_FRAMES : STAGE_AUDIO, e.getCause() != null ? e.getCause() : e);
         }
     }

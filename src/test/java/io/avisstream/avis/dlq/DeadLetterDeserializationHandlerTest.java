@@ -22,7 +22,7 @@ class DeadLetterDeserializationHandlerTest {
         // Given
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler(producer, "dlq");
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler(producer, "dlq", 8 * 1024 * 1024);
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("avis.frames.v1", 3, 42L, "k".getBytes(StandardCharsets.UTF_8),
                 "v".getBytes(StandardCharsets.UTF_8));
         Exception failure = new SerializationException("bad", new InvalidMessageException(DlqReason.SCHEMA_VIOLATION, "x"));
@@ -51,7 +51,7 @@ class DeadLetterDeserializationHandlerTest {
         // Given a producer whose sends fail
         MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler(producer, "dlq");
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler(producer, "dlq", 8 * 1024 * 1024);
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("t", 0, 0L, null, new byte[] { 1 });
 
         // When the send is failed asynchronously while the handler waits

@@ -53,4 +53,37 @@ class MessageCodecTest {
                 .isInstanceOfSatisfying(InvalidMessageException.class,
                         e -> assertThat(e.reason()).isEqualTo(DlqReason.UNDECODABLE));
     }
+
+    @Test
+    void shouldRejectTrailingBytesAfterTheJsonValueAsUndecodable() {
+        // Given a valid frame followed by garbage, and by a second JSON value
+        String valid = new String(MessageCodec.FRAMES.encode(
+                new FrameMessage("cam", 1, 40_000, 1, 1, FrameEncoding.RGB24, new byte[] { 0, 0, (byte) 255 })),
+                StandardCharsets.UTF_8);
+
+        // When / Then
+        for (String bad : List.of(valid + "garbage", valid + " {}", valid + "]")) {
+            assertThatThrownBy(() -> MessageCodec.FRAMES.decode(bad.getBytes(StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.reason()).isEqualTo(DlqReason.UNDECODABLE));
+        }
+        assertThat(MessageCodec.FRAMES.decode((valid + " \n").getBytes(StandardCharsets.UTF_8)).seq()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRejectDuplicateFieldsAsUndecodable() {
+        byte[] json = ("{\"streamId\":\"cam\",\"seq\":1,\"seq\":2,\"ptsMicros\":0,\"width\":1,\"height\":1,"
+                + "\"encoding\":\"rgb24\",\"data\":\"AAD/\"}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> MessageCodec.FRAMES.decode(json)).isInstanceOfSatisfying(
+                InvalidMessageException.class, e -> assertThat(e.reason()).isEqualTo(DlqReason.UNDECODABLE));
+    }
+
+    @Test
+    void shouldRejectDeeplyNestedJsonWithoutAnErrorInTheCallingThread() {
+        // Given 100k nested arrays (a stack-overflow attempt on any recursive reader or validator)
+        byte[] json = ("{\"streamId\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}").getBytes(StandardCharsets.UTF_8);
+
+        // When / Then: a dead-letter reason, never a StackOverflowError
+        assertThatThrownBy(() -> MessageCodec.FRAMES.decode(json)).isInstanceOf(InvalidMessageException.class);
+    }
 }

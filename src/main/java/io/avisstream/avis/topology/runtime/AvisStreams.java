@@ -20,6 +20,7 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.avisstream.avis.dlq.DeadLetterDeserializationHandler;
+import io.avisstream.avis.dlq.SkipFailedSendHandler;
 import io.avisstream.avis.engine.Engine;
 import io.avisstream.avis.engine.EngineInfo;
 import io.avisstream.avis.engine.FallbackEngine;
@@ -127,6 +128,7 @@ public class AvisStreams {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(runtime.streamThreads()));
         stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedSendHandler.class);
         props.put(DeadLetterDeserializationHandler.DLQ_TOPIC_CONFIG, contract.dlq().name());
         props.put(DeadLetterDeserializationHandler.DLQ_MAX_BYTES_CONFIG, Integer.toString(contract.dlq().maxMessageBytes()));
         // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
