@@ -2,7 +2,9 @@ package io.avisstream.avis.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -54,6 +56,15 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     private KeyValueStore<Bytes, byte[]> frames;
     private KeyValueStore<Bytes, byte[]> audio;
     private KeyValueStore<String, byte[]> clocks;
+    /**
+     * Wall-clock time of each stream's last record seen by THIS processor instance. Deliberately not stored: after a
+     * restart or a rebalance, idleness is measured from records of the current incarnation (and from its start for
+     * streams that have buffered frames but no record yet), never from a time saved before the downtime, so the
+     * records already written while the instance was down are read before an idle flush can fire and the output
+     * is the one a failure-free run gives.
+     */
+    private final Map<String, Long> lastSeenMs = new HashMap<>();
+    private long startedMs;
 
     AvJoinProcessor(TopologySettings settings, DeadLetterRouting deadLetters) {
         this.settings = settings;
@@ -67,6 +78,9 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         this.frames = context.getStateStore(TopologyNames.JOIN_FRAMES_STORE);
         this.audio = context.getStateStore(TopologyNames.JOIN_AUDIO_STORE);
         this.clocks = context.getStateStore(TopologyNames.JOIN_CLOCK_STORE);
+        // Processors are initialised once the task's stores are restored, just before it processes records.
+        this.startedMs = context.currentSystemTimeMs();
+        this.lastSeenMs.clear();
         long every = Math.max(100, Math.min(1000, settings.idleFlush().toMillis() / 4));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
     }
@@ -75,6 +89,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
         String stream = record.key();
+        lastSeenMs.put(stream, now);
         StreamClock clock = loadClock(stream, now).withActivity(now);
         if (record.value() instanceof DecodedFrame frame) {
             clock = onFrame(record, stream, clock, frame);
@@ -84,6 +99,9 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             throw new IllegalStateException("unexpected join input " + record.value());
         }
         clocks.put(stream, JoinStateCodec.encodeClock(clock));
+        if (clock.pendingFrames() == 0) {
+            lastSeenMs.remove(stream); // nothing to flush: keeps the map as small as the set of waiting streams
+        }
     }
 
     private StreamClock onFrame(Record<String, Object> record, String stream, StreamClock clock, DecodedFrame in) {
@@ -251,14 +269,18 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         return bytes == null ? StreamClock.initial(now) : JoinStateCodec.decodeClock(bytes);
     }
 
-    /** Wall-clock punctuation: a stream without records for idle-flush gets its buffered frames emitted. */
+    /**
+     * Wall-clock punctuation: a stream without records for idle-flush (in this incarnation, see {@link #lastSeenMs})
+     * gets its buffered frames emitted. The stored {@code lastActivityWallMs} is not used for this decision.
+     */
     private void flushIdleStreams(long now) {
         List<KeyValue<String, StreamClock>> idle = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = clocks.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 StreamClock clock = JoinStateCodec.decodeClock(kv.value);
-                if (clock.pendingFrames() > 0 && now - clock.lastActivityWallMs() >= settings.idleFlush().toMillis()) {
+                long lastSeen = lastSeenMs.getOrDefault(kv.key, startedMs);
+                if (clock.pendingFrames() > 0 && now - lastSeen >= settings.idleFlush().toMillis()) {
                     idle.add(KeyValue.pair(kv.key, clock));
                 }
             }
@@ -266,6 +288,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         for (KeyValue<String, StreamClock> kv : idle) {
             LOG.debugf("idle flush stream=%s pending=%d", kv.key, kv.value.pendingFrames());
             clocks.put(kv.key, JoinStateCodec.encodeClock(drain(kv.key, kv.value, true)));
+            lastSeenMs.remove(kv.key);
         }
     }
 }

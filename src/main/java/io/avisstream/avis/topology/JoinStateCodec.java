@@ -31,7 +31,8 @@ final class JoinStateCodec {
      * @param streamTime newest frame pts seen (Long.MIN_VALUE before the first frame)
      * @param lastEmittedSeq seq of the last emitted frame, -1 before the first
      * @param lastEmittedPts its pts, -1 before the first
-     * @param lastActivityWallMs wall-clock time of the stream's last record
+     * @param lastActivityWallMs wall-clock time of the stream's last record (diagnostic only: the idle flush measures
+     *        idleness from the current incarnation's records, so a restart never flushes on a time saved before it)
      * @param pendingFrames frames buffered
      * @param audioTime end of the newest audio chunk (Long.MIN_VALUE before the first)
      */

@@ -121,12 +121,30 @@ public class AvisStreams {
      * the dead-letter handler with the contract's dead-letter topic, then every {@code kafka-streams.*} pass-through.
      */
     public Properties streamsProperties(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, runtime.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, runtime.processingGuarantee());
+        Properties props = coreProperties(runtime.applicationId(), bootstrapServers, runtime.processingGuarantee(),
+                contract);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(runtime.streamThreads()));
         stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith("kafka-streams.")) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(v -> props.put(name.substring("kafka-streams.".length()), v));
+            }
+        }
+        return props;
+    }
+
+    /**
+     * The settings every instance of the topology needs whatever its configuration (tests that run the topology
+     * without CDI use them too): ids, guarantee, the dead-letter and production handlers, and a producer request
+     * size that holds the largest record the topology writes (a frame in the join changelog, a dead letter).
+     */
+    public static Properties coreProperties(String applicationId, String bootstrapServers, String guarantee,
+            TopicContract contract) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedSendHandler.class);
         props.put(DeadLetterDeserializationHandler.DLQ_TOPIC_CONFIG, contract.dlq().name());
@@ -134,12 +152,6 @@ public class AvisStreams {
         // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(contract.largestRecordBytes()));
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("kafka-streams.")) {
-                config.getOptionalValue(name, String.class)
-                        .ifPresent(v -> props.put(name.substring("kafka-streams.".length()), v));
-            }
-        }
         return props;
     }
 
