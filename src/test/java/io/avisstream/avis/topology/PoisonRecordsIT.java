@@ -62,6 +62,7 @@ class PoisonRecordsIT {
             byte[] claims26000 = MessageCodec.FRAMES.encode(new FrameMessage(CAM, 2, 80_000, 640, 360,
                     FrameEncoding.JPEG, TestStreams.jpegClaiming(32, 24, 26000, 26000)));
             byte[] bomb = TestStreams.jpegClaiming(32, 24, 26750, 26750);
+            // declared 26750x26750 too: beyond the schema's bound on width/height, rejected before any decode
             byte[] bombDeclared = MessageCodec.FRAMES.encode(new FrameMessage(CAM, 3, 120_000, 26750, 26750,
                     FrameEncoding.JPEG, bomb));
             byte[] bombUndeclared = MessageCodec.FRAMES.encode(new FrameMessage(CAM, 4, 160_000, 32, 24,
@@ -72,7 +73,7 @@ class PoisonRecordsIT {
             byte[] trailingGarbage = concat(MessageCodec.FRAMES.encode(frame(CAM, 6)), "}garbage".getBytes(StandardCharsets.UTF_8));
             List<byte[]> poison = List.of(nearLimit, claims26000, claims26000, claims26000, bombDeclared, bombUndeclared,
                     truncated, trailingGarbage);
-            List<String> expectedReasons = List.of("BAD_IMAGE", "WRONG_SIZE", "WRONG_SIZE", "WRONG_SIZE", "OVERSIZED",
+            List<String> expectedReasons = List.of("BAD_IMAGE", "WRONG_SIZE", "WRONG_SIZE", "WRONG_SIZE", "SCHEMA_VIOLATION",
                     "WRONG_SIZE", "BAD_IMAGE", "UNDECODABLE");
 
             try (KafkaStreams streams = start(kafka)) {
