@@ -33,8 +33,20 @@ public final class AvisTopology {
     public static Topology build(Engine engine, TopologySettings settings, TopicContract contract) {
         String frames = contract.frames().name();
         String audio = contract.audio().name();
+        // The join buffers churn: every frame and audio chunk is written, then deleted once emitted or pruned. Their
+        // changelogs are compacted (the Streams default for key-value stores) with small segments and a short
+        // tombstone retention, so the log cleaner can drop emitted frames within minutes instead of keeping all of
+        // them in a 1 GiB active segment: a restore then replays what is buffered, not everything ever buffered.
+        // Segments stay larger than the largest record (a batch larger than a segment is refused by the broker).
+        Map<String, String> churn = Map.of(
+                "cleanup.policy", "compact",
+                "segment.bytes", Integer.toString(Math.max(16 << 20, 2 * contract.largestRecordBytes())),
+                "segment.ms", "60000",
+                "min.cleanable.dirty.ratio", "0.1",
+                "delete.retention.ms", "60000");
         // Buffered frames are as large as frames: their changelog must accept what the frames topic accepts.
-        Map<String, String> largeChangelog = Map.of("max.message.bytes", Integer.toString(contract.largestRecordBytes()));
+        Map<String, String> largeChangelog = new java.util.HashMap<>(churn);
+        largeChangelog.put("max.message.bytes", Integer.toString(contract.largestRecordBytes()));
 
         // Dead letters carry the rejected record's bytes: cut to what the dead-letter topic (and the producer, whose
         // max.request.size AvisStreams sets to at least this) accepts, so no input can make a send fail.
@@ -50,7 +62,7 @@ public final class AvisTopology {
         topology.addProcessor(EVENTS, () -> new EventsProcessor(settings), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
-        topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, Map.of()), JOIN);
+        topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, churn), JOIN);
         topology.addStateStore(stringStore(JOIN_CLOCK_STORE), JOIN);
         topology.addStateStore(stringStore(TRACKER_STORE), INFER);
         topology.addStateStore(stringStore(LAST_MASKS_STORE), INFER);

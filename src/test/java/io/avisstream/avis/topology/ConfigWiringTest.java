@@ -46,4 +46,17 @@ class ConfigWiringTest {
         assertThat(AvisTopology.build(engine, settings, streams.contract()).describe().toString())
                 .contains(TopologyNames.JOIN, TopologyNames.TRACKER_STORE);
     }
+
+    @Test
+    void shouldJoinAsAStaticMemberWithAShortSessionAndTheSkipAndCountProductionHandler() {
+        // When
+        java.util.Properties props = streams.streamsProperties("127.0.0.1:1");
+
+        // Then: a stable group.instance.id (HOSTNAME or the host name), a 10 s session, handlers that never FAIL
+        assertThat(props.getProperty("main.consumer.group.instance.id"))
+                .isNotBlank();
+        assertThat(props.getProperty("consumer.session.timeout.ms")).isEqualTo("10000");
+        assertThat(props.get("production.exception.handler")).isEqualTo(io.avisstream.avis.dlq.SkipFailedSendHandler.class);
+        assertThat(props.getProperty("producer.max.request.size")).isEqualTo("8388608");
+    }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -98,7 +99,8 @@ public class AvisStreams {
 
         Topology topology = AvisTopology.build(engine, settings, contract);
         LOG.debugf("Topology:%n%s", topology.describe());
-        streams = new KafkaStreams(topology, streamsProperties(bootstrapServers));
+        Properties props = streamsProperties(bootstrapServers);
+        streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             // A processing error is a bug or an engine failure, never bad input (that goes to the DLQ): stop this
             // instance rather than loop on the same record; exactly-once keeps the outputs clean.
@@ -111,8 +113,9 @@ public class AvisStreams {
         });
         streams.start();
         awaitRunning(runtime.startupTimeout());
-        LOG.infof("avis-stream topology running: application.id=%s bootstrap=%s guarantee=%s", runtime.applicationId(),
-                bootstrapServers, runtime.processingGuarantee());
+        LOG.infof("avis-stream topology running: application.id=%s bootstrap=%s guarantee=%s instance=%s",
+                runtime.applicationId(), bootstrapServers, runtime.processingGuarantee(),
+                props.getProperty(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "(dynamic)"));
         return bootstrapServers;
     }
 
@@ -125,6 +128,8 @@ public class AvisStreams {
                 contract);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(runtime.streamThreads()));
         stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        staticMemberId(runtime.instanceId(), System.getenv("HOSTNAME"))
+                .ifPresent(id -> props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("kafka-streams.")) {
                 config.getOptionalValue(name, String.class)
@@ -153,6 +158,25 @@ public class AvisStreams {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(contract.largestRecordBytes()));
         return props;
+    }
+
+    /**
+     * The static membership id: the configured one ({@code none} = no static membership), else {@code HOSTNAME}
+     * (the pod name in Kubernetes), else this machine's host name.
+     */
+    static Optional<String> staticMemberId(Optional<String> configured, String hostnameEnv) {
+        if (configured.isPresent()) {
+            String id = configured.get().trim();
+            return id.isEmpty() || id.equals("none") ? Optional.empty() : Optional.of(id);
+        }
+        if (hostnameEnv != null && !hostnameEnv.isBlank()) {
+            return Optional.of(hostnameEnv.trim());
+        }
+        try {
+            return Optional.of(java.net.InetAddress.getLocalHost().getHostName());
+        } catch (java.io.IOException e) {
+            return Optional.of("avis-single");
+        }
     }
 
     /**
@@ -218,7 +242,9 @@ public class AvisStreams {
 
     public synchronized void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group (a static member is removed too), so the partitions move or come back at once
+            // instead of after the session timeout.
+            streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(runtime.shutdownTimeout()));
             streams = null;
         }
         DeadLetterDeserializationHandler.closeProducers();

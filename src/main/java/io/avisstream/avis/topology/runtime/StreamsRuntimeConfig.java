@@ -40,6 +40,18 @@ public interface StreamsRuntimeConfig {
      */
     Optional<Path> stateDir();
 
+    /**
+     * Static group membership id ({@code group.instance.id}; Kafka Streams appends {@code -<thread>}): a restarted
+     * instance with the same id takes its partitions back at once instead of waiting for the old member's session
+     * to expire. Absent: the {@code HOSTNAME} environment variable (the pod name in a StatefulSet), else the host
+     * name. Must differ between instances of one application; {@code none} turns static membership off.
+     */
+    Optional<String> instanceId();
+
+    /** Longest wait for Kafka Streams to close at shutdown (it leaves the consumer group, so others take over now). */
+    @WithDefault("30s")
+    Duration shutdownTimeout();
+
     /** Longest wait for the topology to reach RUNNING at start before the service gives up. */
     @WithDefault("120s")
     Duration startupTimeout();
