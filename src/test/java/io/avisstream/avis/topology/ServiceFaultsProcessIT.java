@@ -1,0 +1,299 @@
+package io.avisstream.avis.topology;
+
+import static io.avisstream.avis.topology.TestStreams.chunk;
+import static io.avisstream.avis.topology.TestStreams.frame;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.FrameEncoding;
+import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.message.MessageCodec;
+import io.avisstream.avis.topology.contract.TopicContract;
+
+/**
+ * The service from outside, as an operator runs it: {@code broker} in one JVM, {@code serve} (the packaged jar) in
+ * another, with -Xmx1g. While two streams are produced at a steady pace with bad records of every ingress kind
+ * among them, {@code serve} is killed with SIGKILL, restarted, stopped with SIGTERM and restarted. Then every frame
+ * has exactly one masks record, all with complete audio (the output of a run without faults), every bad record is
+ * dead-lettered exactly once with its reason, and each restart reached readiness in bounded time.
+ *
+ * <p>Runs after {@code package} (surefire execution {@code process-its}); skipped when the jar is absent.
+ */
+class ServiceFaultsProcessIT {
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final TopicContract CONTRACT = TopicContract.bundled();
+    private static final List<String> STREAMS = List.of("cam-f1", "cam-f2");
+    private static final int FRAMES = 200;
+    /** Audio steps of 100 ms: 200 frames at 25 fps end at 7.96 s, whose window needs audio up to 8.94 s. */
+    private static final int STEPS = 90;
+    private static final long STEP_MS = 300;
+    /** Generous: a restart here is JVM + engine start + rejoin, ~15-20 s on a loaded 2-core machine. */
+    private static final Duration RESTART_BOUND = Duration.ofSeconds(90);
+
+    @TempDir
+    Path work;
+
+    private record Bad(String topic, byte[] key, byte[] value, String reason) {
+    }
+
+    @Test
+    void shouldLoseNothingDuplicateNothingAndDeadLetterEachBadRecordOnceAcrossKillAndTerm() throws Exception {
+        assumeTrue(Files.exists(JAR), "needs the packaged service: mvn package");
+        int brokerPort = freePort();
+        int httpPort = freePort();
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        Process broker = java(List.of("-Dquarkus.http.port=0", "-Davis.broker.port=" + brokerPort,
+                "-Davis.broker.data-dir=" + work.resolve("broker")), "broker", work.resolve("broker.log"));
+        List<Process> serves = new ArrayList<>();
+        try {
+            awaitLog(work.resolve("broker.log"), "Broker ready", broker, Duration.ofSeconds(120));
+            serves.add(serve(bootstrap, httpPort, 1));
+            awaitReady(httpPort, serves.get(0), Duration.ofSeconds(120));
+
+            // Given a steady producer of 2 streams with bad records among the frames
+            List<Bad> bad = badRecords();
+            AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+            Thread producer = new Thread(() -> produce(bootstrap, bad, producerFailure), "faults-producer");
+            producer.start();
+
+            // When serve is killed (SIGKILL) mid-stream and restarted, then stopped (SIGTERM) and restarted
+            Thread.sleep(4_000);
+            Duration afterKill = restart(serves, bootstrap, httpPort, true);
+            Thread.sleep(1_000);
+            Duration afterTerm = restart(serves, bootstrap, httpPort, false);
+            producer.join(TimeUnit.MINUTES.toMillis(3));
+            assertThat(producerFailure.get()).isNull();
+
+            // Then
+            Map<String, List<MasksMessage>> masks = new TreeMap<>();
+            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+            read(bootstrap, masks, dead, bad.size());
+            System.out.printf("faults: restart-to-ready after SIGKILL %.1f s, after SIGTERM %.1f s%n",
+                    afterKill.toMillis() / 1000.0, afterTerm.toMillis() / 1000.0);
+            List<Long> allSeqs = java.util.stream.LongStream.range(0, FRAMES).boxed().toList();
+            for (String id : STREAMS) {
+                assertThat(masks.get(id)).as(id + ": one masks record per frame, in order (nothing lost or duplicated)")
+                        .extracting(MasksMessage::seq).containsExactlyElementsOf(allSeqs);
+                assertThat(masks.get(id)).as(id + ": same audio as a run without faults")
+                        .allSatisfy(m -> assertThat(m.audio()).isEqualTo("complete"));
+            }
+            Map<String, String> reasonBySource = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : dead) {
+                String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC) + "/"
+                        + DeadLetters.header(r.headers(), DeadLetters.SOURCE_OFFSET);
+                assertThat(reasonBySource.put(source, DeadLetters.header(r.headers(), DeadLetters.REASON)))
+                        .as("dead-lettered twice: " + source).isNull();
+            }
+            assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+                    .containsExactlyInAnyOrderElementsOf(bad.stream().map(Bad::reason).toList());
+            assertThat(afterKill).isLessThan(RESTART_BOUND);
+            assertThat(afterTerm).isLessThan(RESTART_BOUND);
+        } finally {
+            serves.forEach(Process::destroyForcibly);
+            broker.destroy();
+            broker.waitFor(60, TimeUnit.SECONDS);
+            broker.destroyForcibly();
+        }
+    }
+
+    /** Stops the current serve (SIGKILL or SIGTERM), starts a new one; returns stop-to-ready. */
+    private Duration restart(List<Process> serves, String bootstrap, int httpPort, boolean kill) throws Exception {
+        Process current = serves.get(serves.size() - 1);
+        long t0 = System.nanoTime();
+        if (kill) {
+            current.destroyForcibly();
+        } else {
+            current.destroy();
+        }
+        assertThat(current.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        if (!kill) {
+            assertThat(current.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+        }
+        Process next = serve(bootstrap, httpPort, serves.size() + 1);
+        serves.add(next);
+        awaitReady(httpPort, next, Duration.ofSeconds(180));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private Process serve(String bootstrap, int httpPort, int run) throws IOException {
+        return java(List.of("-Xmx1g", "-Dquarkus.http.port=" + httpPort, "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Davis.topology.state-dir=" + work.resolve("state")), "serve", work.resolve("serve-" + run + ".log"));
+    }
+
+    private static List<Bad> badRecords() {
+        String frames = CONTRACT.frames().name();
+        byte[] key = "cam-f9".getBytes(StandardCharsets.UTF_8);
+        byte[] good = TestStreams.jpeg(32, 24);
+        return List.of(
+                new Bad(frames, key, "not json".getBytes(StandardCharsets.UTF_8), "UNDECODABLE"),
+                new Bad(frames, key, concat(MessageCodec.FRAMES.encode(frame("cam-f9", 0)), "}x".getBytes(StandardCharsets.UTF_8)), "UNDECODABLE"),
+                new Bad(frames, key, "{\"streamId\":\"cam-f9\",\"seq\":-1}".getBytes(StandardCharsets.UTF_8), "SCHEMA_VIOLATION"),
+                new Bad(frames, null, MessageCodec.FRAMES.encode(frame("cam-f9", 1)), "MISSING_KEY"),
+                new Bad(frames, key, MessageCodec.FRAMES.encode(frame("cam-other", 2)), "KEY_MISMATCH"),
+                new Bad(frames, key, MessageCodec.FRAMES.encode(new FrameMessage("cam-f9", 3, 0, 32, 24, FrameEncoding.RGB24, new byte[10])), "WRONG_SIZE"),
+                new Bad(frames, key, MessageCodec.FRAMES.encode(new FrameMessage("cam-f9", 4, 0, 32, 24, FrameEncoding.JPEG, new byte[] { 1, 2, 3 })), "BAD_IMAGE"),
+                new Bad(frames, key, MessageCodec.FRAMES.encode(new FrameMessage("cam-f9", 5, 0, 32, 24, FrameEncoding.JPEG,
+                        Arrays.copyOf(good, good.length - 2))), "BAD_IMAGE"),
+                new Bad(frames, key, MessageCodec.FRAMES.encode(new FrameMessage("cam-f9", 6, 0, 640, 360, FrameEncoding.JPEG,
+                        TestStreams.jpegClaiming(32, 24, 26750, 26750))), "WRONG_SIZE"),
+                new Bad(frames, key, MessageCodec.FRAMES.encode(new FrameMessage("cam-f9", 7, 0, 5000, 1, FrameEncoding.RGB24,
+                        new byte[15000])), "OVERSIZED"),
+                new Bad(CONTRACT.audio().name(), key, "{\"streamId\":\"cam-f9\",\"startMicros\":0,\"sampleRate\":44100,\"data\":\"AAAA\"}"
+                        .getBytes(StandardCharsets.UTF_8), "SCHEMA_VIOLATION"));
+    }
+
+    /** Per 100 ms of stream time: each stream's audio chunk, then its frames; bad records at steps 5 and 60. */
+    private static void produce(String bootstrap, List<Bad> bad, AtomicReference<Throwable> failure) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            int[] next = new int[STREAMS.size()];
+            for (int step = 0; step < STEPS; step++) {
+                for (int s = 0; s < STREAMS.size(); s++) {
+                    String id = STREAMS.get(s);
+                    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+                    producer.send(new ProducerRecord<>(CONTRACT.audio().name(), key, MessageCodec.AUDIO.encode(chunk(id, step, true))));
+                    while (next[s] < FRAMES && next[s] * TestStreams.FRAME_MICROS < (step + 1) * TestStreams.CHUNK_MICROS) {
+                        producer.send(new ProducerRecord<>(CONTRACT.frames().name(), key,
+                                MessageCodec.FRAMES.encode(frame(id, next[s]++, 0xff0000 >> (8 * s)))));
+                    }
+                }
+                if (step == 5 || step == 60) {
+                    List<Bad> half = step == 5 ? bad.subList(0, bad.size() / 2) : bad.subList(bad.size() / 2, bad.size());
+                    for (Bad b : half) {
+                        producer.send(new ProducerRecord<>(b.topic(), b.key(), b.value()));
+                    }
+                }
+                producer.flush();
+                Thread.sleep(STEP_MS);
+            }
+        } catch (Throwable t) {
+            failure.set(t);
+        }
+    }
+
+    private static void read(String bootstrap, Map<String, List<MasksMessage>> masks,
+            List<ConsumerRecord<byte[], byte[]>> dead, int expectedDead) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "faults-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(Set.of(CONTRACT.masks().name(), CONTRACT.dlq().name()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while ((count(masks) < STREAMS.size() * FRAMES || dead.size() < expectedDead) && System.nanoTime() < deadline) {
+                poll(consumer, masks, dead, Duration.ofMillis(250));
+            }
+            poll(consumer, masks, dead, Duration.ofSeconds(3)); // anything more would be a duplicate
+        }
+    }
+
+    private static int count(Map<String, List<MasksMessage>> masks) {
+        return masks.values().stream().mapToInt(List::size).sum();
+    }
+
+    private static void poll(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<MasksMessage>> masks,
+            List<ConsumerRecord<byte[], byte[]>> dead, Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            if (r.topic().equals(CONTRACT.dlq().name())) {
+                dead.add(r);
+            } else {
+                MasksMessage m = MessageCodec.MASKS.decode(r.value());
+                masks.computeIfAbsent(m.streamId(), k -> new ArrayList<>()).add(m);
+            }
+        }
+    }
+
+    private static Process java(List<String> options, String command, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-jar", JAR.toString(), command));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitLog(Path log, String line, Process process, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            assertThat(process.isAlive()).as("process died, log: " + tail(log)).isTrue();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + line + "' within " + timeout + ": " + tail(log));
+    }
+
+    private void awaitReady(int httpPort, Process process, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            assertThat(process.isAlive()).as("serve died").isTrue();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("serve not ready within " + timeout);
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        String s = Files.readString(log);
+        return s.substring(Math.max(0, s.length() - 3000));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}
