@@ -113,7 +113,8 @@ class ServiceFaultsProcessIT {
             }
             Map<String, String> reasonBySource = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : dead) {
-                String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC) + "/"
+                String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC) + "-"
+                        + DeadLetters.header(r.headers(), DeadLetters.SOURCE_PARTITION) + "@"
                         + DeadLetters.header(r.headers(), DeadLetters.SOURCE_OFFSET);
                 assertThat(reasonBySource.put(source, DeadLetters.header(r.headers(), DeadLetters.REASON)))
                         .as("dead-lettered twice: " + source).isNull();

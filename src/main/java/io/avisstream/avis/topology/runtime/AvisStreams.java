@@ -152,6 +152,7 @@ public class AvisStreams {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedSendHandler.class);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(DeadLetterDeserializationHandler.DLQ_TOPIC_CONFIG, contract.dlq().name());
         props.put(DeadLetterDeserializationHandler.DLQ_MAX_BYTES_CONFIG, Integer.toString(contract.dlq().maxMessageBytes()));
         // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
