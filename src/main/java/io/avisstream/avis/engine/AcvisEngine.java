@@ -50,17 +50,30 @@ public final class AcvisEngine implements Engine {
     }
 
     /**
-     * Loads the four graphs of {@code settings.modelDir()} on {@code backend}, reads the model's dimensions with a
-     * tiny probe call, and (when configured) warms every graph up at 640x360.
+     * Loads the four graphs of {@code settings.modelDir()} on {@code backend} with the constants of its manifest
+     * (overridden by the settings that are present), reads the model's dimensions with a tiny probe call, and (when
+     * configured) warms every graph up at 640x360.
      */
     static AcvisEngine open(EngineSettings settings, GraphBackend backend, ShapeProfiles profiles) {
+        ModelManifest manifest;
+        try {
+            manifest = ModelManifest.read(settings.modelDir());
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         AcvisGraphs graphs = AcvisGraphs.load(settings.modelDir(), backend, profiles);
         try {
             AcvisGraphs.Dimensions dims = graphs.probe();
+            if (dims.classes() != manifest.numClasses()) {
+                throw new EngineException("the graphs of " + settings.modelDir().toAbsolutePath() + " have "
+                        + dims.classes() + " classes, their manifest says " + manifest.numClasses());
+            }
             EngineInfo info = new EngineInfo(settings.kind().id(), graphs.executionProvider(), graphs.modelId(),
-                    dims.queries(), dims.hidden(), dims.audio(), dims.classes(), settings.windowFrames());
-            AcvisEngine engine = new AcvisEngine(graphs, info, dims.countLogits(), dims.similarity(),
-                    new MaskDecoder(settings.topK(), settings.scoreThreshold()));
+                    dims.queries(), dims.hidden(), dims.audio(), dims.classes(),
+                    settings.windowFrames().orElse(manifest.windowFrames()), manifest.classNames());
+            AcvisEngine engine = new AcvisEngine(graphs, info, dims.countLogits(), dims.similarity(), new MaskDecoder(
+                    settings.topK().orElse(manifest.topK()), settings.scoreThreshold().orElse(manifest.scoreThreshold())));
             if (settings.warmUp()) {
                 engine.warmUp();
             }
@@ -230,6 +243,16 @@ public final class AcvisEngine implements Engine {
         Map<String, HostTensor> video = graphs.video(queries, t, info.numQueries(), info.hiddenDim(), audio, a);
         decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t0);
         return video;
+    }
+
+    /** (query, class) pairs kept before mask scoring, as resolved from the manifest and the settings. */
+    public int topK() {
+        return postprocessor.maskDecoder().topK();
+    }
+
+    /** Lowest final score kept, as resolved from the manifest and the settings. */
+    public float scoreThreshold() {
+        return postprocessor.maskDecoder().threshold();
     }
 
     /** The post-processing in use (for parity tests that score every top-k candidate). */
