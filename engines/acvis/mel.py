@@ -17,12 +17,15 @@ Pipeline for one second of audio (frame ``i`` <-> samples ``[i*sr, (i+1)*sr)``):
    A full second gives 98 STFT frames -> one patch covering samples ``[0, 15600)``. A slice with
    fewer than 96 STFT frames (less than 15600 samples) gives an all-zero patch (not ``ln(0.01)``).
 
-Resampling: the official extractor uses ``resampy.resample(x, sr, 16000)`` (``kaiser_best``),
-which is not installable here. We use ``scipy.signal.resample_poly`` (polyphase FIR, Kaiser
-window beta 5.0, zero-padded edges). Both are band-limited resamplers, but the filter differs, so
-for non-16 kHz input the mel values differ slightly from the official features (mostly near the
-7.5 kHz upper band and at the slice edges, where each second is resampled independently exactly
-as the official code does). 16 kHz input goes through untouched and is exact.
+Resampling: as the official extractor, ``resampy.resample(x, sr, 16000)`` with its default
+``kaiser_best`` filter (Debian ``python3-resampy``), each second on its own, so non-16 kHz input
+gives the official features too (the Java service uses its own port of the same filter,
+``io.avisstream.avis.audio.SincResampler``, equal to resampy within 1e-12). 16 kHz input goes
+through untouched. resampy is imported only when a slice needs resampling.
+
+Where the official code fails we give zeros instead: a mono WAV (the official loader indexes
+``[samples, channels]``) is used as is, and a slice too short to give a single 16 kHz sample
+(resampy raises there) gives the all-zero patch, like any slice shorter than 15600 samples.
 
 All arithmetic is float64, as in the official numpy code; the ``.npy`` files are float64.
 """
@@ -30,7 +33,6 @@ All arithmetic is float64, as in the official numpy code; the ``.npy`` files are
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -140,17 +142,19 @@ def to_mono(wav: np.ndarray) -> np.ndarray:
 
 
 def resample_to_16k(mono: np.ndarray, sr: int) -> np.ndarray:
-    """Resample one slice to 16 kHz with ``scipy.signal.resample_poly`` (identity at 16 kHz)."""
+    """Resample one slice to 16 kHz with ``resampy.resample`` (``kaiser_best``), identity at 16 kHz.
+
+    A slice too short for one output sample gives an empty array (resampy itself raises there).
+    """
     if sr == SAMPLE_RATE:
         return mono
     if sr <= 0:
         raise ValueError(f"sample rate must be positive, got {sr}")
-    from scipy.signal import resample_poly
+    if int(mono.shape[0] * float(SAMPLE_RATE) / float(sr)) < 1:
+        return np.zeros(0, dtype=np.float64)
+    import resampy
 
-    ratio = Fraction(SAMPLE_RATE, int(sr))
-    if mono.shape[0] == 0:
-        return mono
-    return resample_poly(mono, ratio.numerator, ratio.denominator)
+    return resampy.resample(np.asarray(mono, dtype=np.float64), int(sr), SAMPLE_RATE, filter="kaiser_best")
 
 
 def video_patches(wav: np.ndarray, sr: int, num_frames: int) -> np.ndarray:

@@ -1,5 +1,8 @@
 """Properties of the VGGish-compatible log-mel front end (spec §2.3), checked by hand-derived values."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -134,7 +137,7 @@ def test_should_resample_44k1_seconds_to_the_same_band():
 
     band = mel.band_of_frequency(1500.0)
     assert int(np.argmax(patches[1].mean(axis=0))) == int(np.argmax(native.mean(axis=0)))
-    # resample_poly vs native 16 kHz: the tone's band agrees closely
+    # kaiser_best passes 1.5 kHz untouched: the tone's band agrees closely with native 16 kHz
     assert abs(patches[1][:, band].mean() - native[:, band].mean()) < 0.05
 
 
@@ -152,3 +155,68 @@ def test_should_write_melaudios_for_a_stereo_44k1_wav(tmp_path):
     assert patches.shape == (3, 96, 64) and patches.dtype == np.float64  # ceil(2.5 s) frames
     assert np.all(patches[2] == 0.0)  # the last half second is too short for a patch
     assert int(np.argmax(patches[0].mean(axis=0))) == mel.band_of_frequency(800.0)
+
+
+# --- resampling as the official extractor (resampy kaiser_best), shared vectors with the Java tests ---------------
+
+_VECTORS = Path(__file__).resolve().parents[2] / "src" / "test" / "resources" / "parity" / "resample"
+_CASES = [(rate, case) for rate in (8000, 22050, 44100, 48000)
+          for case in (("mono-tone3900", "mono-tone3990") if rate == 8000 else ("mono-tone7500", "mono-tone7900"))
+          + ("mono-tone1000", "stereo-noise")]
+
+
+@pytest.mark.parametrize("rate,case", _CASES)
+def test_should_resample_like_resampy_kaiser_best(rate, case):
+    pcm = np.load(_VECTORS / f"{rate}-{case}.in.npy")
+    expected = np.load(_VECTORS / f"{rate}-{case}.out.npy")
+
+    got = mel.resample_to_16k(mel.to_mono(pcm), rate)
+
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_should_give_the_official_patches_per_second_for_stereo_input(rate):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import make_resample_vectors as vectors
+
+    expected = np.load(_VECTORS / f"e2e-{rate}.mel.npy")
+
+    patches = mel.video_patches(vectors.stereo_mix(rate, 2.4), rate, 3)
+
+    assert np.array_equal(patches.astype(np.float32), expected)
+    assert np.all(patches[2] == 0.0)  # the 0.4 s last second: fewer than 15600 samples at 16 kHz
+
+
+def test_should_cut_7_9_khz_as_kaiser_best_does():
+    sr = 44100
+    t = np.arange(sr) / sr
+    y = mel.resample_to_16k(np.sin(2 * np.pi * 7900.0 * t), sr)
+    z = mel.resample_to_16k(np.sin(2 * np.pi * 7000.0 * t), sr)
+
+    assert y.shape == (16000,)
+    assert np.sqrt(2 * np.mean(y[4000:12000] ** 2)) < 1e-3
+    assert abs(np.sqrt(2 * np.mean(z[4000:12000] ** 2)) - 0.971) < 0.01
+
+
+def test_should_resample_each_second_alone():
+    sr = 22050
+    x = np.random.default_rng(3).normal(0.0, 0.1, 2 * sr)
+
+    patches = mel.video_patches(x, sr, 2)
+    whole = mel.resample_to_16k(x, sr)
+
+    assert np.array_equal(patches[1], mel.patch_for_window(mel.resample_to_16k(x[sr:], sr)))
+    assert not np.array_equal(patches[1], mel.patch_for_window(whole[16000:]))
+
+
+def test_should_give_zeros_where_the_official_code_raises():
+    sr = 48000
+    x = np.random.default_rng(4).normal(0.0, 0.1, sr + 2)  # second 1 holds 2 samples: no 16 kHz sample at all
+
+    patches = mel.video_patches(x, sr, 3)
+
+    assert mel.resample_to_16k(x[sr:], sr).shape == (0,)
+    assert not np.all(patches[0] == 0.0)
+    assert np.all(patches[1] == 0.0) and np.all(patches[2] == 0.0)

@@ -70,6 +70,16 @@ public final class LogMelFrontEnd {
         return out;
     }
 
+    /**
+     * The patch the model gets for a frame's window: computed only when every sample of the window arrived
+     * ({@code complete}); otherwise {@code null}, meaning the all-zero patch. That is the official rule: a second
+     * with fewer than {@value #PATCH_SAMPLES} samples at 16 kHz (past the end of the soundtrack) gives zeros, not a
+     * patch of zero-filled audio. The frame keeps its {@code partial}/{@code missing} audio flag either way.
+     */
+    public float[] modelPatch(short[] pcm, boolean complete) {
+        return complete ? patch(pcm) : null;
+    }
+
     /** Writes the patch of {@code pcm} into {@code out[offset .. offset + PATCH_LENGTH)}. */
     public void patchInto(short[] pcm, float[] out, int offset) {
         if (pcm.length < PATCH_SAMPLES) {

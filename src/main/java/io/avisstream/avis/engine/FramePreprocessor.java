@@ -22,8 +22,8 @@ final class FramePreprocessor {
         FrameGeometry g = resizer.geometry(frame.width(), frame.height());
         float[] chw = new float[3 * g.resizedWidth() * g.resizedHeight()];
         resizer.resizeToChw(frame, g, chw, 0);
-        // A window with no audio at all is the official "past the end of the soundtrack" case: a zero patch.
-        float[] mel = request.audio().coverage() == AudioCoverage.MISSING ? null : logMel.patch(request.audio().pcm());
+        // A window not fully covered is the official "past the end of the soundtrack" case: a zero patch.
+        float[] mel = logMel.modelPatch(request.audio().pcm(), request.audio().coverage() == AudioCoverage.COMPLETE);
         return new PreparedFrame(request.streamId(), request.seq(), g, chw, mel);
     }
 

@@ -26,9 +26,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_RGB;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
-import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
-import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_uninit;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_DBL;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -37,7 +35,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
 import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
 import static org.bytedeco.ffmpeg.global.swresample.swr_free;
-import static org.bytedeco.ffmpeg.global.swresample.swr_get_delay;
 import static org.bytedeco.ffmpeg.global.swresample.swr_init;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
@@ -51,8 +48,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
+import io.avisstream.avis.audio.ModelAudioResampler;
 import io.avisstream.avis.media.VideoFrame;
-import io.avisstream.avis.message.AudioFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -62,15 +59,14 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.ShortPointer;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,7 +75,9 @@ import org.jboss.logging.Logger;
  *
  * <p>Pull-based: {@link #next()} returns items in demux order, which interleaves video and audio the way the
  * file does, so a producer can send them in roughly the order a live source would. Video pts come from the
- * decoder's best-effort timestamp (B-frames are reordered by the decoder); audio is resampled with swresample
+ * decoder's best-effort timestamp (B-frames are reordered by the decoder); audio is converted to native-rate
+ * doubles by swresample (format only), made 16 kHz mono as the model's official extractor does by
+ * {@link ModelAudioResampler} (channel mean, resampy {@code kaiser_best}, each second on its own), rounded to s16
  * and chunked by {@link PcmChunker}. One reader per thread; {@link #close()} frees every native object and is
  * idempotent.
  */
@@ -110,15 +108,19 @@ public final class MediaReader implements AutoCloseable {
     private long nextSeq;
 
     private SwrContext swr;
-    private BytePointer pcmBuffer;
+    private DoublePointer pcmBuffer;
     private int pcmCapacity;
+    private double[] pcmScratch = new double[0];
+    private ModelAudioResampler modelAudio;
+    private final boolean decodeVideo;
 
     private boolean demuxDone;
     private boolean closed;
 
-    private MediaReader(Path file, int chunkSamples) {
+    private MediaReader(Path file, int chunkSamples, boolean decodeVideo) {
         this.file = file;
         this.chunker = new PcmChunker(chunkSamples);
+        this.decodeVideo = decodeVideo;
     }
 
     /**
@@ -127,11 +129,24 @@ public final class MediaReader implements AutoCloseable {
      * @param chunkSamples size of the PCM chunks to deliver (e.g. {@code PcmChunker.samplesFor(100)})
      */
     public static MediaReader open(Path file, int chunkSamples) {
+        return open(file, chunkSamples, true);
+    }
+
+    /**
+     * Opens {@code file} for its audio only (a WAV, or a video whose frames are not needed): {@link #next()} returns
+     * PCM chunks only, and a file without a video stream is accepted. {@link MediaInfo} then has width and height 0
+     * when there is no video.
+     */
+    public static MediaReader openAudio(Path file, int chunkSamples) {
+        return open(file, chunkSamples, false);
+    }
+
+    private static MediaReader open(Path file, int chunkSamples, boolean decodeVideo) {
         if (!Files.isRegularFile(file)) {
             throw new MediaException("not a readable file: " + file);
         }
         Ffmpeg.init();
-        MediaReader reader = new MediaReader(file, chunkSamples);
+        MediaReader reader = new MediaReader(file, chunkSamples, decodeVideo);
         try {
             reader.openStreams();
             return reader;
@@ -162,11 +177,13 @@ public final class MediaReader implements AutoCloseable {
         startOffsetMicros = start == AV_NOPTS_VALUE ? 0 : start;
 
         videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
-        if (videoIndex < 0) {
+        if (videoIndex < 0 && decodeVideo) {
             throw new MediaException(file + " has no video stream");
         }
-        video = openDecoder(format.streams(videoIndex), "video");
-        audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, videoIndex, (AVCodec) null, 0);
+        if (videoIndex >= 0) {
+            video = openDecoder(format.streams(videoIndex), "video");
+        }
+        audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, Math.max(videoIndex, -1), (AVCodec) null, 0);
         if (audioIndex >= 0) {
             audio = openDecoder(format.streams(audioIndex), "audio");
             openResampler();
@@ -196,23 +213,27 @@ public final class MediaReader implements AutoCloseable {
         }
     }
 
+    /**
+     * swresample only converts the sample format (to interleaved double, same channels, same rate: no filtering,
+     * no delay); downmix and resampling to 16 kHz are the model's own ({@link ModelAudioResampler}).
+     */
     private void openResampler() {
-        AVChannelLayout mono = new AVChannelLayout();
-        av_channel_layout_default(mono, 1);
         swr = new SwrContext(null);
-        try {
-            Ffmpeg.check(swr_alloc_set_opts2(swr, mono, AV_SAMPLE_FMT_S16, AudioFormat.SAMPLE_RATE, audio.ch_layout(),
-                    audio.sample_fmt(), audio.sample_rate(), 0, null), file + ": resampler options");
-            Ffmpeg.check(swr_init(swr), file + ": cannot start resampler");
-        } finally {
-            av_channel_layout_uninit(mono);
-        }
+        Ffmpeg.check(swr_alloc_set_opts2(swr, audio.ch_layout(), AV_SAMPLE_FMT_DBL, audio.sample_rate(),
+                audio.ch_layout(), audio.sample_fmt(), audio.sample_rate(), 0, null), file + ": resampler options");
+        Ffmpeg.check(swr_init(swr), file + ": cannot start resampler");
+        modelAudio = new ModelAudioResampler(audio.sample_rate(), ModelAudioResampler.Mode.PER_SECOND, this::emitPcm);
     }
 
     private MediaInfo describe() {
+        long duration = format.duration() == AV_NOPTS_VALUE ? -1 : format.duration();
+        if (video == null) {
+            return new MediaInfo(file, 0, 0, 0, 1, duration, null,
+                    audio == null ? null : audio.codec().name().getString(),
+                    audio == null ? 0 : audio.sample_rate(), audio == null ? 0 : audio.ch_layout().nb_channels());
+        }
         AVStream v = format.streams(videoIndex);
         AVRational rate = v.avg_frame_rate().num() > 0 ? v.avg_frame_rate() : v.r_frame_rate();
-        long duration = format.duration() == AV_NOPTS_VALUE ? -1 : format.duration();
         return new MediaInfo(file, video.width(), video.height(), rate.num(), rate.den(), duration,
                 video.codec().name().getString(), audio == null ? null : audio.codec().name().getString(),
                 audio == null ? 0 : audio.sample_rate(), audio == null ? 0 : audio.ch_layout().nb_channels());
@@ -226,7 +247,7 @@ public final class MediaReader implements AutoCloseable {
         }
         Ffmpeg.check(ret, "cannot read " + file);
         try {
-            if (packet.stream_index() == videoIndex) {
+            if (packet.stream_index() == videoIndex && decodeVideo) {
                 decode(video, packet, true);
             } else if (packet.stream_index() == audioIndex) {
                 decode(audio, packet, false);
@@ -238,10 +259,12 @@ public final class MediaReader implements AutoCloseable {
 
     /** End of file: flush both decoders, the resampler and the last partial chunk. */
     private void drain() {
-        decode(video, null, true);
+        if (decodeVideo) {
+            decode(video, null, true);
+        }
         if (audio != null) {
             decode(audio, null, false);
-            flushResampler();
+            modelAudio.flush();
             ready.addAll(chunker.finish());
         }
         demuxDone = true;
@@ -324,47 +347,66 @@ public final class MediaReader implements AutoCloseable {
         return SWS_CS_DEFAULT;
     }
 
+    /** A jump of more than this between the decoder's timestamp and the sample count is a real gap (or overlap). */
+    private static final long AUDIO_DISCONTINUITY_MICROS = PcmChunker.DISCONTINUITY_MICROS;
+
     private void resample(AVFrame source) {
         int inSamples = source.nb_samples();
-        // Time of the first output sample of this call: input pts minus what swresample still holds back.
+        int rate = audio.sample_rate();
+        // Native sample index of the frame's first sample on the file clock (index k * rate = second k). The sample
+        // count carries the clock; the decoder's timestamp re-anchors it only on a real discontinuity, so AAC's
+        // rounded timestamps do not jitter the second boundaries.
         long pts = source.best_effort_timestamp();
-        long delayMicros = swr_get_delay(swr, 1_000_000L);
-        long startMicros = pts == AV_NOPTS_VALUE ? Long.MIN_VALUE
-                : toMicros(pts, format.streams(audioIndex).time_base()) - delayMicros;
+        long expected = modelAudio.nextIndex();
+        long index = expected == Long.MIN_VALUE ? 0 : expected;
+        if (pts != AV_NOPTS_VALUE) {
+            long micros = toMicros(pts, format.streams(audioIndex).time_base());
+            long stamped = Math.round(micros * (double) rate / 1_000_000d);
+            if (expected == Long.MIN_VALUE
+                    || Math.abs(stamped - expected) > AUDIO_DISCONTINUITY_MICROS * rate / 1_000_000L) {
+                index = stamped;
+            }
+        }
         int produced = convert(source.extended_data(), inSamples);
-        emitPcm(startMicros, produced);
-    }
-
-    private void flushResampler() {
-        int produced = convert(null, 0);
-        emitPcm(Long.MIN_VALUE, produced);
+        int channels = audio.ch_layout().nb_channels();
+        int values = produced * channels;
+        if (pcmScratch.length < values) {
+            pcmScratch = new double[values];
+        }
+        pcmBuffer.position(0).get(pcmScratch, 0, values);
+        modelAudio.push(index, pcmScratch, channels, produced);
     }
 
     private int convert(PointerPointer<?> input, int inSamples) {
-        int capacity = (int) swr_get_delay(swr, AudioFormat.SAMPLE_RATE)
-                + (int) ((long) inSamples * AudioFormat.SAMPLE_RATE / Math.max(1, audio.sample_rate())) + 256;
+        int capacity = inSamples + 256;
+        int channels = audio.ch_layout().nb_channels();
         if (capacity > pcmCapacity) {
             if (pcmBuffer != null) {
                 pcmBuffer.close();
             }
-            pcmBuffer = new BytePointer(2L * capacity);
+            pcmBuffer = new DoublePointer((long) channels * capacity);
             pcmCapacity = capacity;
         }
         // PointerPointer(Pointer) would reinterpret the buffer as a pointer array: build a 1-slot array instead.
-        try (PointerPointer<BytePointer> out = new PointerPointer<BytePointer>(1).put(0, pcmBuffer.position(0))) {
-            return Ffmpeg.check(swr_convert(swr, out, pcmCapacity, input, inSamples), file + ": resampling");
+        try (PointerPointer<DoublePointer> out = new PointerPointer<DoublePointer>(1).put(0, pcmBuffer.position(0))) {
+            return Ffmpeg.check(swr_convert(swr, out, pcmCapacity, input, inSamples), file + ": converting audio");
         }
     }
 
-    private void emitPcm(long startMicros, int count) {
-        if (count <= 0) {
-            return;
-        }
+    /** 16 kHz model audio from {@link ModelAudioResampler}: rounded to s16 (the audio topic's format) and chunked. */
+    private void emitPcm(long firstIndex, double[] pcm, int count) {
         short[] samples = new short[count];
-        new ShortPointer(pcmBuffer.position(0)).get(samples);
-        // Unknown timestamp (or the flush at the end): the sample count carries the clock.
-        long start = startMicros == Long.MIN_VALUE ? chunker.nextStartMicros() : startMicros;
+        for (int i = 0; i < count; i++) {
+            samples[i] = toS16(pcm[i]);
+        }
+        long start = firstIndex * 1_000_000L / ModelAudioResampler.TARGET_RATE;
         ready.addAll(chunker.append(start, samples, count));
+    }
+
+    /** Full scale 1.0 to signed 16-bit: nearest integer of {@code x * 32768}, clipped. */
+    static short toS16(double x) {
+        long v = Math.round(x * 32768.0);
+        return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
     }
 
     private long toMicros(long pts, AVRational timeBase) {

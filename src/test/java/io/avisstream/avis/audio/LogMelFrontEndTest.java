@@ -42,6 +42,19 @@ class LogMelFrontEndTest {
     }
 
     @Test
+    void shouldGiveTheModelNoPatchForAWindowThatIsNotFullyCovered() {
+        // Given: a full-length window of a loud tone
+        short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES];
+        for (int n = 0; n < pcm.length; n++) {
+            pcm[n] = (short) Math.round(8000 * Math.sin(2 * Math.PI * 500.0 * n / 16000.0));
+        }
+
+        // When / Then: null is the engine's all-zero patch
+        assertThat(frontEnd.modelPatch(pcm, false)).isNull();
+        assertThat(frontEnd.modelPatch(pcm, true)).containsExactly(frontEnd.patch(pcm));
+    }
+
+    @Test
     void shouldPutA1kHzToneInTheBandCentredNearestToIt() {
         // Given
         short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES];

@@ -130,6 +130,24 @@ class AcvisEngineTest {
     }
 
     @Test
+    void shouldFeedAPartiallyCoveredWindowAsTheAllZeroPatchLikeTheOfficialExtractor() {
+        // Given: the same tone, once fully covered, once partial; and a window with no audio at all
+        List<FrameRequest> requests = List.of(
+                new FrameRequest("a", 1, 0, frame(320, 180, 1), tone(1000, AudioCoverage.COMPLETE)),
+                new FrameRequest("a", 2, 0, frame(320, 180, 1), tone(1000, AudioCoverage.PARTIAL)),
+                new FrameRequest("a", 3, 0, frame(320, 180, 1), AudioWindow.silence()));
+
+        try (AcvisEngine engine = EngineFactory.create(TinyModel.settings(), new ResourceLedger(), GpuProbe.none())) {
+            // When
+            List<FrameFeatures> features = engine.encodeFrames(requests);
+
+            // Then: partial = missing = the zero patch; complete is the tone's patch
+            assertThat(features.get(1).audioFeatures()).containsExactly(features.get(2).audioFeatures());
+            assertThat(features.get(0).audioFeatures()).isNotEqualTo(features.get(1).audioFeatures());
+        }
+    }
+
+    @Test
     void shouldRefuseAGraphThatLacksTheContractsNames() {
         // Given: the masks graph offered as the audio graph
         Path masks = TinyModel.dir().resolve("masks.onnx");
