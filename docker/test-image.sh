@@ -11,12 +11,14 @@
 #   4. serve: `serve` in a detached container with the in-process broker and the HTTP port published on
 #      127.0.0.1; /q/health/ready through the published port (docker/healthcheck.sh from the host) and the image's
 #      own HEALTHCHECK; then a clip from the host (mounted read-only) is ingested and its masks consumed back by a
-#      second process in the serve container (`podman exec ... demo --input`), configured as a pure client:
-#      kafka.bootstrap.servers = the serve container's broker, zero stream threads and its own application id, so
-#      every masks record it reads was made by the `serve` process. The in-process broker listens on and
-#      advertises 127.0.0.1 inside the container (EmbeddedKafka), so a Kafka client outside the container's
-#      network namespace cannot use it through a published port; hence the exec. Finally the serve container's
-#      track table for that stream is read from the host through the published port.
+#      second process in the serve container (`podman exec ... demo --input`) with kafka.bootstrap.servers = the
+#      serve container's broker. The in-process broker listens on and advertises 127.0.0.1 inside the container
+#      (EmbeddedKafka; avis.broker.* only sets port and data directory), so a Kafka client outside the container's
+#      network namespace cannot use it through a published port; hence the exec. `demo` always starts a topology
+#      of its own (Kafka Streams cannot reach RUNNING with zero stream threads), so the client runs under its own
+#      application id: the masks topic then holds the records of both applications (the same per frame), and the
+#      proof that `serve` processed the clip is its own track table for that stream, read from the host through
+#      the published port (GET /streams/host-clip/tracks = 200 with tracks).
 #   5. prints the image size and the timings, then `image ok`.
 #
 # Everything it creates (containers, the image, the base images it made, temporary folders) is removed on exit.
@@ -235,7 +237,7 @@ say "image HEALTHCHECK healthy"
 t1=$(date +%s)
 say "ingest: host clip -> serve's in-process broker (127.0.0.1:9092 in the container), masks consumed back"
 timeout "$step_timeout" $engine exec "$serve_ctr" java \
-  -Dkafka.bootstrap.servers=127.0.0.1:9092 -Davis.topology.stream-threads=0 \
+  -Dkafka.bootstrap.servers=127.0.0.1:9092 \
   -Davis.topology.application-id=avis-ingest-client -Davis.topology.state-dir=/tmp/ingest-client-state \
   -Davis.engine.warm-up=false -Dquarkus.http.port=0 \
   -jar /deployments/quarkus-run.jar demo --input /clip/host-clip.mp4 --stream host-clip --out out/ingest \
@@ -246,6 +248,7 @@ done
 grep -q '"engine"' "$work/serve-out/ingest/masks.jsonl" || fail "masks records carry no engine"
 code=$(curl -s -o "$work/tracks.json" -w '%{http_code}' "http://127.0.0.1:${http_port}/streams/host-clip/tracks" || true)
 [ "$code" = 200 ] || fail "GET /streams/host-clip/tracks on the serve container answered $code (expected 200)"
+grep -Eq '"inferredFrames": ?[1-9]' "$work/tracks.json" && grep -q '"trackId"' "$work/tracks.json" || fail "the serve container's track table for host-clip is empty: $(cat "$work/tracks.json")"
 timing[ingest]=$(elapsed "$t1")
 say "ingest ok: $(wc -l < "$work/serve-out/ingest/masks.jsonl") masks records from serve, track table $(wc -c < "$work/tracks.json") bytes (${timing[ingest]} s)"
 $engine stop -t 30 "$serve_ctr" >/dev/null
