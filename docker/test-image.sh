@@ -250,7 +250,7 @@ code=$(curl -s -o "$work/tracks.json" -w '%{http_code}' "http://127.0.0.1:${http
 [ "$code" = 200 ] || fail "GET /streams/host-clip/tracks on the serve container answered $code (expected 200)"
 grep -Eq '"inferredFrames": ?[1-9]' "$work/tracks.json" && grep -q '"trackId"' "$work/tracks.json" || fail "the serve container's track table for host-clip is empty: $(cat "$work/tracks.json")"
 timing[ingest]=$(elapsed "$t1")
-say "ingest ok: $(wc -l < "$work/serve-out/ingest/masks.jsonl") masks records from serve, track table $(wc -c < "$work/tracks.json") bytes (${timing[ingest]} s)"
+say "ingest ok: $(wc -l < "$work/serve-out/ingest/masks.jsonl") frames with masks consumed back, serve track table $(wc -c < "$work/tracks.json") bytes (${timing[ingest]} s)"
 $engine stop -t 30 "$serve_ctr" >/dev/null
 exit_code=$($engine inspect --format '{{.State.ExitCode}}' "$serve_ctr")
 $engine rm -f -v "$serve_ctr" >/dev/null
