@@ -120,6 +120,7 @@ class K8sGeneratedResourcesTest {
             out.append("metadata:\n");
             out.append("  name: ").append(topic.name()).append('\n');
             out.append("  labels:\n");
+            out.append("    app.kubernetes.io/part-of: avis-stream\n");
             out.append("    strimzi.io/cluster: ").append(STRIMZI_CLUSTER).append('\n');
             out.append("    avis-stream/topic-id: ").append(topic.id()).append('\n');
             out.append("spec:\n");
@@ -145,6 +146,9 @@ class K8sGeneratedResourcesTest {
                 kind: ScaledObject
                 metadata:
                   name: %4$s
+                  labels:
+                    app.kubernetes.io/name: avis-stream
+                    app.kubernetes.io/part-of: avis-stream
                 spec:
                   scaleTargetRef:
                     apiVersion: apps/v1
