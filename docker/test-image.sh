@@ -29,6 +29,7 @@
 #   AVIS_DEBIAN_MIRROR=URL            mirror for debootstrap (default: the first Debian mirror in apt's sources)
 #   AVIS_KEEP_BASE_IMAGES=1           keep the Debian base images (localhost/avis-base-*) for the next run
 #   AVIS_TEST_TIMEOUT=SECONDS         longest wait for each container step (default 900)
+#   AVIS_MAVEN_REPO=DIR               Maven repository mounted into the build stage (default ~/.m2; podman only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -173,8 +174,9 @@ t0=$(date +%s)
 $engine images -q --filter dangling=true 2>/dev/null | sort -u > "$work/dangling-before"
 m2_opts=()
 if [ "$engine" = podman ]; then
-  mkdir -p "$HOME/.m2"
-  m2_opts+=(--volume "$HOME/.m2:/root/.m2")
+  m2="${AVIS_MAVEN_REPO:-$HOME/.m2}"
+  mkdir -p "$m2"
+  m2_opts+=(--volume "$m2:/root/.m2")
   build_opts+=(--ignorefile docker/Dockerfile.dockerignore)
 fi
 say "building $image from docker/Dockerfile (Maven repository: ${m2_opts[*]:-none, downloads})"
