@@ -89,10 +89,13 @@ trap 'exit 130' INT TERM
 # fails with "error setting rlimit type 7: operation not permitted". Pass limits at or below the host's.
 run_opts=()
 build_opts=()
+hc_opts=()
 if [ "$engine" = podman ]; then
   nofile=$(ulimit -Hn); [ "$nofile" = unlimited ] && nofile=65536; [ "$nofile" -gt 65536 ] && nofile=65536
   nproc=$(ulimit -Hu); [ "$nproc" = unlimited ] && nproc=16384; [ "$nproc" -gt 16384 ] && nproc=16384
   run_opts+=(--ulimit "nofile=${nofile}:${nofile}" --ulimit "nproc=${nproc}:${nproc}")
+  # No systemd here to schedule the image's HEALTHCHECK; the script runs it itself (podman healthcheck run).
+  hc_opts=(--health-interval disable)
   # The default runtime (crun) works with these limits; runc is the fallback if crun is absent.
   if ! podman info --format '{{.Host.OCIRuntime.Name}}' >/dev/null 2>&1; then
     fail "podman is installed but 'podman info' fails: $(podman info 2>&1 | tail -1)"
@@ -106,8 +109,9 @@ fi
 say "engine: $engine ($($engine --version 2>/dev/null | head -1))"
 
 # ---- base images -----------------------------------------------------------------------------------------
-build_base="maven:3.9-eclipse-temurin-17"
-runtime_base="eclipse-temurin:17-jre"
+# Fully qualified: podman does not resolve short names without unqualified-search registries.
+build_base="docker.io/library/maven:3.9-eclipse-temurin-17"
+runtime_base="docker.io/library/eclipse-temurin:17-jre"
 mode="${AVIS_IMAGE_BASE:-auto}"
 
 debian_mirror() {
@@ -130,7 +134,7 @@ make_base() {
     || { tail -20 "$work/debootstrap-$name.log" >&2; fail "debootstrap of $name failed (log above)"; }
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc "$dir"/usr/share/man \
     "$dir"/usr/share/info "$dir"/var/log/*
-  tar -C "$dir" -c . | $engine import --change 'ENV LANG=C.UTF-8' - "$ref" >/dev/null
+  tar -C "$dir" -c . | $engine import --quiet --change 'ENV LANG=C.UTF-8' - "$ref" >/dev/null
   rm -rf "$dir"
 }
 
@@ -199,7 +203,7 @@ t0=$(date +%s)
 mkdir -p "$work/demo-out"
 chmod 0777 "$work/demo-out"   # written by the image's user 185
 say "demo: $engine run $image demo"
-timeout "$step_timeout" $engine run --name "$demo_ctr" "${run_opts[@]}" \
+timeout "$step_timeout" $engine run --name "$demo_ctr" "${run_opts[@]}" "${hc_opts[@]}" \
   -v "$work/demo-out:/deployments/out" "$image" demo > "$work/demo.log" 2>&1 \
   || { rc=$?; tail -40 "$work/demo.log" >&2; fail "demo in the container failed or timed out (exit $rc)"; }
 $engine rm -f -v "$demo_ctr" >/dev/null
@@ -218,7 +222,7 @@ mkdir -p "$work/serve-out" "$work/clip"
 chmod 0777 "$work/serve-out"
 cp src/main/resources/demo/avis-demo.mp4 "$work/clip/host-clip.mp4"
 say "serve: $engine run -d -p 127.0.0.1:${http_port}:8080 $image serve"
-$engine run -d --name "$serve_ctr" "${run_opts[@]}" -p "127.0.0.1:${http_port}:8080" \
+$engine run -d --name "$serve_ctr" "${run_opts[@]}" "${hc_opts[@]}" -p "127.0.0.1:${http_port}:8080" \
   -e AVIS_BROKER_PORT=9092 -v "$work/serve-out:/deployments/out" -v "$work/clip:/clip:ro" "$image" serve >/dev/null
 deadline=$(( $(date +%s) + step_timeout ))
 until QUARKUS_HTTP_PORT=$http_port bash docker/healthcheck.sh /q/health/ready 2>/dev/null; do
@@ -253,6 +257,7 @@ code=$(curl -s -o "$work/tracks.json" -w '%{http_code}' "http://127.0.0.1:${http
 grep -Eq '"inferredFrames": ?[1-9]' "$work/tracks.json" && grep -q '"trackId"' "$work/tracks.json" || fail "the serve container's track table for host-clip is empty: $(cat "$work/tracks.json")"
 timing[ingest]=$(elapsed "$t1")
 say "ingest ok: $(wc -l < "$work/serve-out/ingest/masks.jsonl") frames with masks consumed back, serve track table $(wc -c < "$work/tracks.json") bytes (${timing[ingest]} s)"
+say "serve container memory after the ingest (both JVMs): $($engine stats --no-stream --format '{{.MemUsage}}' "$serve_ctr" 2>/dev/null || echo n/a)"
 $engine stop -t 30 "$serve_ctr" >/dev/null
 exit_code=$($engine inspect --format '{{.State.ExitCode}}' "$serve_ctr")
 $engine rm -f -v "$serve_ctr" >/dev/null
