@@ -18,7 +18,7 @@ public class EvaluateCommand implements AvisCommand {
 
     @Override
     public String description() {
-        return "official AVISeg metrics (mAP, HOTA, FSLA): " + EvaluateOptions.USAGE;
+        return "official AVISeg metrics (mAP, HOTA, FSLA) of a results file or masks records: evaluate --gt GT.json --results RESULTS.json [--out METRICS.json] [--detail] (more: README \"Evaluate\")";
     }
 
     @Override
