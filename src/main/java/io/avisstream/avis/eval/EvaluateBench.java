@@ -77,6 +77,7 @@ public final class EvaluateBench {
                 (System.nanoTime() - t0) / 1e9);
         Metrics last = null;
         for (int r = 1; r <= o.repeats(); r++) {
+            long cpu = processCpuNanos();
             long a = System.nanoTime();
             GroundTruth gt = GroundTruthReader.read(gtFile.toString(), InputFiles.json(gtFile));
             List<Prediction> predictions = ResultsReader.read(resultsFile.toString(), InputFiles.json(resultsFile), gt);
@@ -90,8 +91,9 @@ public final class EvaluateBench {
             Fsla.Result fsla = Fsla.evaluate(sequences);
             long f = System.nanoTime();
             last = Metrics.of(map, hota.average(), fsla);
-            out.printf("run %d: total %.2f s = read+decode %.2f s, frame IoUs %.2f s, mAP %.2f s, HOTA %.2f s, FSLA %.2f s%n",
-                    r, (f - a) / 1e9, (b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, (e - d) / 1e9, (f - e) / 1e9);
+            out.printf("run %d: wall %.2f s (read+decode %.2f, frame IoUs %.2f, mAP %.2f, HOTA %.2f, FSLA %.2f), process CPU"
+                    + " %.2f s on %d cores%n", r, (f - a) / 1e9, (b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, (e - d) / 1e9,
+                    (f - e) / 1e9, (processCpuNanos() - cpu) / 1e9, Runtime.getRuntime().availableProcessors());
         }
         out.printf("metrics: AP_all=%s HOTA=%s FA=%s%n", last.apAll(), last.hota(), last.fa());
         if (o.dir() == null) {
@@ -176,6 +178,11 @@ public final class EvaluateBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Map<String, Object> rleJson(String counts) {

@@ -30,14 +30,17 @@ public final class Evaluator {
     static List<Sequence> sequences(GroundTruth gt, List<Prediction> predictions, String resultsFile) {
         List<GtVideo> videos = new ArrayList<>(gt.videos());
         videos.sort(Comparator.comparing(GtVideo::name, Evaluator::compareCodePoints));
-        List<Sequence> out = new ArrayList<>();
+        List<List<Prediction>> perVideo = new ArrayList<>();
+        long[] firstId = new long[videos.size()];
         long nextId = 0;
-        for (GtVideo v : videos) {
-            List<Prediction> mine = predictions.stream().filter(p -> p.videoId() == v.id()).toList();
-            out.add(Sequence.of(v, mine, nextId, resultsFile));
+        for (int i = 0; i < videos.size(); i++) {
+            int id = videos.get(i).id();
+            List<Prediction> mine = predictions.stream().filter(p -> p.videoId() == id).toList();
+            perVideo.add(mine);
+            firstId[i] = nextId;
             nextId += mine.size();
         }
-        return out;
+        return Parallel.map(videos.size(), i -> Sequence.of(videos.get(i), perVideo.get(i), firstId[i], resultsFile));
     }
 
     static int compareCodePoints(String a, String b) {

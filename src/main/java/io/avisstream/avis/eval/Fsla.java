@@ -62,13 +62,10 @@ public final class Fsla {
     }
 
     public static Result evaluate(List<Sequence> sequences) {
+        List<VideoResult> perVideo = Parallel.map(sequences.size(),
+                i -> new VideoResult(sequences.get(i).name(), video(sequences.get(i))));
         Counts total = Counts.zero();
-        List<VideoResult> perVideo = new ArrayList<>();
-        for (Sequence s : sequences) {
-            Counts c = video(s);
-            total.add(c);
-            perVideo.add(new VideoResult(s.name(), c));
-        }
+        perVideo.forEach(v -> total.add(v.counts()));
         return new Result(total, perVideo);
     }
 

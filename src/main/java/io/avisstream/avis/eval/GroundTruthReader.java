@@ -45,15 +45,17 @@ public final class GroundTruthReader {
             tracks.put(id, new ArrayList<>());
         }
         JsonNode anns = array(root, "annotations", "top level");
-        for (int i = 0; i < anns.size(); i++) {
+        List<GtTrack> parsed = Parallel.map(anns.size(), i -> {
             String where = "annotations[" + i + "]";
             JsonNode a = anns.get(i);
-            int videoId = intField(a, "video_id", where);
-            JsonNode video = videoById.get(videoId);
-            if (video == null) {
-                continue; // the official loader only looks at annotations of listed videos
+            JsonNode video = videoById.get(intField(a, "video_id", where));
+            // the official loader only looks at annotations of listed videos
+            return video == null ? null : track(a, where, video.path("file_names").size());
+        });
+        for (int i = 0; i < anns.size(); i++) {
+            if (parsed.get(i) != null) {
+                tracks.get(anns.get(i).get("video_id").asInt()).add(parsed.get(i));
             }
-            tracks.get(videoId).add(track(a, where, video.path("file_names").size()));
         }
         List<GtVideo> out = new ArrayList<>();
         List<String> names = new ArrayList<>();

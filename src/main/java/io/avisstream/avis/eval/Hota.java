@@ -45,17 +45,16 @@ public final class Hota {
     }
 
     public static Result evaluate(List<Category> categories, List<Sequence> sequences) {
-        List<ClassResult> perClass = new ArrayList<>();
-        for (Category c : categories) {
+        List<ClassResult> perClass = Parallel.map(categories.size(), k -> {
+            int id = categories.get(k).id();
             List<Fields> perSequence = new ArrayList<>();
             for (Sequence s : sequences) {
-                int id = c.id();
                 IdView view = IdView.of(s, g -> s.gtTracks().get(g).categoryId() == id,
                         p -> s.predictions().get(p).categoryId() == id);
                 perSequence.add(sequence(view));
             }
-            perClass.add(new ClassResult(c.id(), combineSequences(perSequence)));
-        }
+            return new ClassResult(id, combineSequences(perSequence));
+        });
         return new Result(averageClasses(perClass.stream().map(ClassResult::fields).toList()), perClass);
     }
 

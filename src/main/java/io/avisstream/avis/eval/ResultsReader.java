@@ -1,6 +1,5 @@
 package io.avisstream.avis.eval;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,43 +19,43 @@ public final class ResultsReader {
         if (!root.isArray()) {
             throw EvalDataException.at(file, "top level", "expected a list of predictions");
         }
-        List<Prediction> out = new ArrayList<>();
-        for (int i = 0; i < root.size(); i++) {
-            String where = "[" + i + "]";
-            JsonNode p = root.get(i);
-            if (!p.isObject()) {
-                throw EvalDataException.at(file, where, "expected an object");
-            }
-            JsonNode videoId = p.get("video_id");
-            JsonNode category = p.get("category_id");
-            JsonNode score = p.get("score");
-            if (videoId == null || !videoId.isIntegralNumber() || category == null || !category.isIntegralNumber()) {
-                throw EvalDataException.at(file, where, "needs integer video_id and category_id");
-            }
-            if (score == null || !score.isNumber() || !Double.isFinite(score.asDouble())) {
-                throw EvalDataException.at(file, where, "needs a finite number score");
-            }
-            GtVideo video = gt.video(videoId.asInt()).orElse(null);
-            if (video == null) {
-                continue;
-            }
-            JsonNode segs = p.get("segmentations");
-            if (segs == null || !segs.isArray()) {
-                throw EvalDataException.at(file, where, "missing list 'segmentations'");
-            }
-            if (segs.size() < video.frames()) {
-                throw EvalDataException.at(file, where + ".segmentations",
-                        segs.size() + " entries for video " + video.id() + " of " + video.frames() + " frames");
-            }
-            Rle[] masks = new Rle[video.frames()];
-            for (int t = 0; t < masks.length; t++) {
-                JsonNode s = segs.get(t);
-                if (!s.isNull()) {
-                    masks[t] = Masks.rle(file, s, where + ".segmentations[" + t + "]");
-                }
-            }
-            out.add(new Prediction(where, video.id(), category.asInt(), score.asDouble(), masks));
+        List<Prediction> parsed = Parallel.map(root.size(), i -> entry(file, root.get(i), "[" + i + "]", gt));
+        return parsed.stream().filter(p -> p != null).toList();
+    }
+
+    /** One entry; null when its video is not in the GT. */
+    private static Prediction entry(String file, JsonNode p, String where, GroundTruth gt) {
+        if (!p.isObject()) {
+            throw EvalDataException.at(file, where, "expected an object");
         }
-        return out;
+        JsonNode videoId = p.get("video_id");
+        JsonNode category = p.get("category_id");
+        JsonNode score = p.get("score");
+        if (videoId == null || !videoId.isIntegralNumber() || category == null || !category.isIntegralNumber()) {
+            throw EvalDataException.at(file, where, "needs integer video_id and category_id");
+        }
+        if (score == null || !score.isNumber() || !Double.isFinite(score.asDouble())) {
+            throw EvalDataException.at(file, where, "needs a finite number score");
+        }
+        GtVideo video = gt.video(videoId.asInt()).orElse(null);
+        if (video == null) {
+            return null;
+        }
+        JsonNode segs = p.get("segmentations");
+        if (segs == null || !segs.isArray()) {
+            throw EvalDataException.at(file, where, "missing list 'segmentations'");
+        }
+        if (segs.size() < video.frames()) {
+            throw EvalDataException.at(file, where + ".segmentations",
+                    segs.size() + " entries for video " + video.id() + " of " + video.frames() + " frames");
+        }
+        Rle[] masks = new Rle[video.frames()];
+        for (int t = 0; t < masks.length; t++) {
+            JsonNode s = segs.get(t);
+            if (!s.isNull()) {
+                masks[t] = Masks.rle(file, s, where + ".segmentations[" + t + "]");
+            }
+        }
+        return new Prediction(where, video.id(), category.asInt(), score.asDouble(), masks);
     }
 }

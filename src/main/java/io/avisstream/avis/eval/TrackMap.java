@@ -44,17 +44,16 @@ public final class TrackMap {
     }
 
     public static Result evaluate(List<Category> categories, List<Sequence> sequences) {
-        List<ClassResult> perClass = new ArrayList<>();
-        for (Category c : categories) {
+        List<ClassResult> perClass = Parallel.map(categories.size(), k -> {
             List<Matches[]> perSequence = new ArrayList<>();
             for (Sequence s : sequences) {
-                Matches[] m = matchSequence(s, c.id());
+                Matches[] m = matchSequence(s, categories.get(k).id());
                 if (m != null) {
                     perSequence.add(m);
                 }
             }
-            perClass.add(accumulate(c.id(), perSequence));
-        }
+            return accumulate(categories.get(k).id(), perSequence);
+        });
         double[][] ap = new double[RANGES][THRESHOLDS.length];
         double[][] ar = new double[RANGES][THRESHOLDS.length];
         for (int k = 0; k < RANGES; k++) {
