@@ -52,7 +52,12 @@ public final class GroundTruthReader {
             // the official loader only looks at annotations of listed videos
             return video == null ? null : track(a, where, video.path("file_names").size());
         });
+        java.util.Set<Long> ids = new java.util.HashSet<>();
         for (int i = 0; i < anns.size(); i++) {
+            if (parsed.get(i) != null && !ids.add(parsed.get(i).id())) {
+                // ids name tracks in every metric; the official relabelling would silently merge two tracks
+                throw EvalDataException.at(file, "annotations[" + i + "]", "duplicate annotation id " + parsed.get(i).id());
+            }
             if (parsed.get(i) != null) {
                 tracks.get(anns.get(i).get("video_id").asInt()).add(parsed.get(i));
             }
@@ -86,8 +91,8 @@ public final class GroundTruthReader {
             throw EvalDataException.at(file, where + ".segmentations",
                     segs.size() + " entries for a video of " + frames + " frames");
         }
-        Rle[] masks = new Rle[frames];
-        for (int t = 0; t < frames; t++) {
+        Rle[] masks = new Rle[segs.size()]; // entries beyond T only feed the mAP track IoU, as in the official code
+        for (int t = 0; t < masks.length; t++) {
             masks[t] = frameMask(a, segs.get(t), where + ".segmentations[" + t + "]");
         }
         return new GtTrack(id, category, crowd, area(a, masks, where), masks);

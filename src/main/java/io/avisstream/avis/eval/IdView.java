@@ -19,10 +19,15 @@ import java.util.stream.IntStream;
 record IdView(int numGtIds, int numPredIds, int[][] gtIds, int[][] predIds, double[][][] similarity) {
 
     static IdView of(Sequence s, IntPredicate gtKeep, IntPredicate predKeep) {
-        int[] gtRank = rank(s.gtTracks().size(), g -> gtKeep.test(g) && occurs(s.gtTracks().get(g).masks()),
+        boolean[] gtOccurs = new boolean[s.gtTracks().size()];
+        boolean[] predOccurs = new boolean[s.predictions().size()];
+        for (Sequence.Frame frame : s.frames()) {
+            Arrays.stream(frame.gt()).forEach(g -> gtOccurs[g] = true);
+            Arrays.stream(frame.pred()).forEach(p -> predOccurs[p] = true);
+        }
+        int[] gtRank = rank(gtOccurs.length, g -> gtKeep.test(g) && gtOccurs[g],
                 Comparator.comparingLong(g -> s.gtTracks().get(g).id()));
-        int[] predRank = rank(s.predictions().size(), p -> predKeep.test(p) && occurs(s.predictions().get(p).masks()),
-                Comparator.comparingInt(p -> p));
+        int[] predRank = rank(predOccurs.length, p -> predKeep.test(p) && predOccurs[p], Comparator.comparingInt(p -> p));
         int t = s.length();
         int[][] gtIds = new int[t][];
         int[][] predIds = new int[t][];
@@ -51,10 +56,6 @@ record IdView(int numGtIds, int numPredIds, int[][] gtIds, int[][] predIds, doub
 
     int numPredDets() {
         return Arrays.stream(predIds).mapToInt(a -> a.length).sum();
-    }
-
-    private static boolean occurs(Rle[] masks) {
-        return Arrays.stream(masks).anyMatch(m -> m != null);
     }
 
     /** rank[i] among the kept indices in the given order, -1 for the others. */

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Reads an official results file (spec §1.4): a list of {@code {video_id, score, category_id, segmentations}}
  * with one compressed RLE or null per frame. Entries of videos the GT does not list are skipped (as the
- * official code does); entries beyond T are ignored; fewer than T entries, which crash the official code, are
- * an error here. A list-of-int {@code counts} (rejected by the official code) is read as uncompressed RLE.
+ * official code does); entries beyond T count in the mAP track IoU and area only (as officially); fewer than T
+ * entries, which crash the official code, are an error here. A list-of-int {@code counts} (rejected by the official code) is read as uncompressed RLE.
  */
 public final class ResultsReader {
 
@@ -49,7 +49,7 @@ public final class ResultsReader {
             throw EvalDataException.at(file, where + ".segmentations",
                     segs.size() + " entries for video " + video.id() + " of " + video.frames() + " frames");
         }
-        Rle[] masks = new Rle[video.frames()];
+        Rle[] masks = new Rle[segs.size()]; // entries beyond T only feed the mAP track IoU and area, as officially
         for (int t = 0; t < masks.length; t++) {
             JsonNode s = segs.get(t);
             if (!s.isNull()) {

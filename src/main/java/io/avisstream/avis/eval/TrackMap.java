@@ -171,16 +171,25 @@ public final class TrackMap {
         for (int g = 0; g < ng; g++) {
             gtTrack[g] = s.gtTracks().indexOf(gts.get(g));
         }
-        for (int f = 0; f < s.length(); f++) {
-            Sequence.Frame frame = s.frames()[f];
+        // every entry of both lists counts, also entries beyond the video's T (the official track dicts keep them)
+        int length = s.length();
+        for (int d = 0; d < nd; d++) {
+            length = Math.max(length, s.predictions().get(predIndex.get(d)).masks().length);
+        }
+        for (GtTrack g : gts) {
+            length = Math.max(length, g.masks().length);
+        }
+        for (int f = 0; f < length; f++) {
+            Sequence.Frame frame = f < s.length() ? s.frames()[f] : null;
             for (int d = 0; d < nd; d++) {
-                Rle dm = s.predictions().get(predIndex.get(d)).masks()[f];
-                int col = dm == null ? -1 : Arrays.binarySearch(frame.pred(), predIndex.get(d));
+                Rle dm = at(s.predictions().get(predIndex.get(d)).masks(), f);
+                int col = dm == null || frame == null ? -1 : Arrays.binarySearch(frame.pred(), predIndex.get(d));
                 for (int g = 0; g < ng; g++) {
-                    Rle gm = gts.get(g).masks()[f];
+                    Rle gm = at(gts.get(g).masks(), f);
                     if (dm != null && gm != null) {
                         if (dm.sameSize(gm)) {
-                            long in = frame.inter()[Arrays.binarySearch(frame.gt(), gtTrack[g])][col];
+                            long in = frame == null ? MaskOps.intersection(dm, gm)
+                                    : frame.inter()[Arrays.binarySearch(frame.gt(), gtTrack[g])][col];
                             inter[d][g] += in;
                             union[d][g] += dm.area() + gm.area() - in;
                         } // different sizes: the reference merge yields an empty 0x0 mask for both
@@ -199,6 +208,10 @@ public final class TrackMap {
             }
         }
         return iou;
+    }
+
+    private static Rle at(Rle[] masks, int f) {
+        return f < masks.length ? masks[f] : null;
     }
 
     /** Precision/recall of one class across sequences (sorted by score, stable). */

@@ -161,6 +161,22 @@ class ChecklistQuirksTest {
     }
 
     @Test
+    void shouldCountResultEntriesBeyondTheVideoLengthInTheTrackIouOnly() {
+        // Given a 2-frame video and a prediction with a third entry (the official track dict keeps every entry)
+        AvisCase c = AvisCase.at720p().categories(PERSON).video(1, "v", 2)
+                .gt(1, 1, PERSON, A, A)
+                .pred(1, PERSON, 0.9, A, A, A);
+
+        // When
+        AvisCase.Run run = c.run(dir);
+
+        // Then track IoU 2/3 matches tau 0.5 .. 0.65 (4 of 10); the per-frame metrics see two perfect frames
+        assertThat(run.get("AP_all")).isEqualTo(40.0);
+        assertThat(run.get("HOTA")).isEqualTo(100.0);
+        assertThat(run.get("FA")).isEqualTo(100.0);
+    }
+
+    @Test
     void shouldTreatEmptyMasksAsNeutralInMapButAsDetsInHotaAndFsla() {
         // Given (7) the same matching track with empty RLE vs null on the silent frames
         AvisCase empty = AvisCase.at720p().categories(PERSON).video(1, "v", 4)

@@ -92,6 +92,13 @@ class MalformedInputTest {
     }
 
     @Test
+    void shouldRejectDuplicateAnnotationIds() throws Exception {
+        AvisCase c = AvisCase.at720p().categories(PERSON).video(1, "v", 2).gt(4, 1, PERSON, A, null)
+                .gt(4, 1, PERSON, null, B);
+        assertDataError(run(c.gtJson(), c.resultsJson()), "GT.json", "annotations[1]", "duplicate annotation id 4");
+    }
+
+    @Test
     void shouldRejectAResultsFileThatIsNotAList() throws Exception {
         assertDataError(run(perfect().gtJson(), "{\"video_id\": 1}"), "RESULTS.json", "top level");
     }
