@@ -28,7 +28,7 @@ public final class EvaluateRun {
 
     /**
      * @param out the table and the detail
-     * @param error one line per failure or warning
+     * @param error the one line of a failure
      */
     public static int run(EvaluateOptions options, PrintStream out, Consumer<String> error) {
         try {
@@ -64,16 +64,16 @@ public final class EvaluateRun {
             MasksResults.Conversion c = MasksResults.convert(predictionsFile, InputFiles.lines(o.masks().get()), gt,
                     videoMap, o.allInstances());
             out.printf("masks: %d records, %d skipped (not inferred, outside the video, repeated frame or unknown"
-                    + " stream), %d tracks%n", c.records(), c.skippedRecords(), c.predictions().size());
+                    + " stream), tracks: %d%n", c.records(), c.skippedRecords(), c.predictions().size());
             if (!c.unknownStreams().isEmpty()) {
-                error.accept(predictionsFile + ": streams without a GT video (skipped): " + c.unknownStreams());
+                out.println("warning: " + predictionsFile + ": streams without a GT video (skipped): " + c.unknownStreams());
             }
             predictions = c.predictions();
             o.resultsOut().ifPresent(p -> writeFile(p, MetricsReport.write(ResultsWriter.toJson(gt, predictions))));
         }
         Evaluator.Evaluation e = Evaluator.evaluate(gt, predictions, predictionsFile);
-        out.printf("evaluated %d videos, %d categories, %d predictions%n", gt.videos().size(), gt.categories().size(),
-                predictions.size());
+        out.printf("GT %s: videos %d, categories %d; predictions %s: %d%n", gtFile, gt.videos().size(),
+                gt.categories().size(), predictionsFile, predictions.size());
         out.print(MetricsReport.table(e.metrics()));
         if (o.detail() || o.detailOut().isPresent()) {
             Map<String, Object> detail = MetricsReport.detail(gt, e);
@@ -85,7 +85,7 @@ public final class EvaluateRun {
         if (o.counts().isPresent()) {
             Map<String, int[]> csv = o.countCsvDir().map(EvaluateRun::csvCounts).orElse(null);
             SoundAccuracy s = SoundAccuracy.compute(o.counts().get().toString(), InputFiles.json(o.counts().get()), gt, csv);
-            out.printf("sound accuracy: %s (%d frames, %d videos)%n", s.accuracy(), s.frames(), s.videos());
+            out.printf("sound accuracy: %s (frames %d, videos %d)%n", s.accuracy(), s.frames(), s.videos());
             out.printf("sound accuracy per class (0, 1, >=2): [%s, %s, %s]%n", s.perClass()[0], s.perClass()[1],
                     s.perClass()[2]);
         }

@@ -99,10 +99,11 @@ public final class MaskOps {
         if (!a.sameSize(b)) {
             return -1;
         }
-        long inter = intersection(a, b);
-        if (inter == 0) {
-            return 0;
-        }
-        return (double) inter / (double) (a.area() + b.area() - inter);
+        return iou(a, b, intersection(a, b));
+    }
+
+    /** IoU of two same-size masks whose intersection is known (0 when nothing intersects). */
+    static double iou(Rle a, Rle b, long inter) {
+        return inter == 0 ? 0 : (double) inter / (double) (a.area() + b.area() - inter);
     }
 }

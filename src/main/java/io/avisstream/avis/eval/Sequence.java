@@ -57,7 +57,7 @@ public record Sequence(GtVideo video, List<Prediction> predictions, long firstGl
                     }
                     long in = MaskOps.intersection(d, g);
                     inter[i][j] = in;
-                    iou[i][j] = in == 0 ? 0 : (double) in / (double) (d.area() + g.area() - in);
+                    iou[i][j] = MaskOps.iou(d, g, in);
                 }
             }
             frames[f] = new Frame(gt, pred, iou, inter);

@@ -105,7 +105,7 @@ class MasksResultsTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.get("HOTA")).isEqualTo(100.0);
         assertThat(run.get("FA")).isEqualTo(100.0);
-        assertThat(run.stdout()).contains("masks: 2 records, 0 skipped", "1 tracks");
+        assertThat(run.stdout()).contains("masks: 2 records, 0 skipped", "tracks: 1");
         AvisCase.Run again = AvisCase.Run.of("--gt", gt.toString(), "--results", results.toString(), "--out",
                 dir.resolve("again.json").toString());
         assertThat(again.metrics()).isEqualTo(run.metrics());

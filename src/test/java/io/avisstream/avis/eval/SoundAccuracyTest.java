@@ -50,7 +50,7 @@ class SoundAccuracyTest {
 
         // Then
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).contains("sound accuracy: " + 100 * 1 / (2 + 1e-6), "(2 frames, 1 videos)",
+        assertThat(run.stdout()).contains("sound accuracy: " + 100 * 1 / (2 + 1e-6), "(frames 2, videos 1)",
                 "per class (0, 1, >=2): [0.0, 1.0, 0.0]");
     }
 
