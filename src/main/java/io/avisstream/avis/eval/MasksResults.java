@@ -2,7 +2,6 @@ package io.avisstream.avis.eval;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <li>stream to GT video: {@code --video-map} ({@code {"streamId": "videoName"}}) else stream id == video name;
  * records of other streams are skipped;
  * <li>only {@code inferred=true} records; frame = round(ptsMicros / 1e6) half up (AVISeg is annotated at
- * 1 fps); frames outside [0, T) are skipped, and of two records on one frame the first in the file wins;
+ * 1 fps); frames outside [0, T) are skipped, and of several records on one frame the one nearest to the
+ * frame's time wins (ties: the first in the file);
  * <li>only {@code sounding=true} instances unless {@code allInstances} (the GT annotates sounding objects only);
  * <li>class = the classId with the largest summed score over the track's frames (ties: the lower id),
  * category_id = classId + 1; score = mean score; mask on the frames where the track appears, null elsewhere;
@@ -34,6 +34,9 @@ public final class MasksResults {
 
     /** The converted predictions plus what was skipped, for the report. */
     public record Conversion(List<Prediction> predictions, int records, int skippedRecords, List<String> unknownStreams) {
+    }
+
+    private record Candidate(String where, JsonNode record, GtVideo video, int frame, long distance) {
     }
 
     private static final class TrackBuilder {
@@ -53,11 +56,10 @@ public final class MasksResults {
 
     public static Conversion convert(String file, List<String> lines, GroundTruth gt, Map<String, String> videoMap,
             boolean allInstances) {
-        Map<String, TrackBuilder> tracks = new LinkedHashMap<>();
-        Map<String, Set<Integer>> seenFrames = new HashMap<>();
+        // pass 1: per (stream, frame) the inferred record nearest to the frame's time (ties: the first in the file)
+        Map<String, Candidate> chosen = new LinkedHashMap<>();
         Set<String> unknown = new HashSet<>();
         int records = 0;
-        int skipped = 0;
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n).strip();
             if (line.isEmpty()) {
@@ -79,19 +81,25 @@ public final class MasksResults {
             GtVideo video = gt.videoNamed(videoMap.getOrDefault(stream, stream)).orElse(null);
             if (video == null) {
                 unknown.add(stream);
-                skipped++;
                 continue;
             }
-            long frame = Math.round(r.get("ptsMicros").asLong() / 1e6);
-            if (!r.path("inferred").asBoolean(false) || frame < 0 || frame >= video.frames()
-                    || !seenFrames.computeIfAbsent(stream, s -> new HashSet<>()).add((int) frame)) {
-                skipped++;
+            long pts = r.get("ptsMicros").asLong();
+            long frame = Math.round(pts / 1e6);
+            if (!r.path("inferred").asBoolean(false) || frame < 0 || frame >= video.frames()) {
                 continue;
             }
-            JsonNode instances = r.get("instances");
+            Candidate c = new Candidate(where, r, video, (int) frame, Math.abs(pts - frame * 1_000_000));
+            chosen.merge(stream + "\u0000" + frame, c, (old, cur) -> cur.distance() < old.distance() ? cur : old);
+        }
+        // pass 2: tracks from the chosen records, in file order
+        List<Candidate> used = new ArrayList<>(chosen.values());
+        used.sort(Comparator.comparingInt(c -> Integer.parseInt(c.where().substring(5))));
+        Map<String, TrackBuilder> tracks = new LinkedHashMap<>();
+        for (Candidate c : used) {
+            JsonNode instances = c.record().get("instances");
             for (int i = 0; i < instances.size(); i++) {
                 JsonNode in = instances.get(i);
-                String at = where + ".instances[" + i + "]";
+                String at = c.where() + ".instances[" + i + "]";
                 if (!in.path("trackId").isIntegralNumber() || !in.path("classId").isIntegralNumber()
                         || !in.path("score").isNumber() || !in.path("mask").isObject()) {
                     throw EvalDataException.at(file, at, "expected trackId, classId, score, sounding, mask");
@@ -100,15 +108,17 @@ public final class MasksResults {
                     continue;
                 }
                 long trackId = in.get("trackId").asLong();
+                GtVideo video = c.video();
                 TrackBuilder t = tracks.computeIfAbsent(video.name() + "\u0000" + trackId,
                         k -> new TrackBuilder(video.name(), trackId, video.frames()));
-                t.masks[(int) frame] = Masks.rle(file, in.get("mask"), at + ".mask");
+                t.masks[c.frame()] = Masks.rle(file, in.get("mask"), at + ".mask");
                 double score = in.get("score").asDouble();
                 t.scoreSum += score;
                 t.frames++;
                 t.classScore.merge(in.get("classId").asInt(), score, Double::sum);
             }
         }
+        int skipped = records - used.size();
         List<TrackBuilder> ordered = new ArrayList<>(tracks.values());
         ordered.sort(Comparator.<TrackBuilder, String>comparing(t -> t.video, Evaluator::compareCodePoints)
                 .thenComparingLong(t -> t.trackId));

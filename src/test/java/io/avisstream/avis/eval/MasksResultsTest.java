@@ -39,7 +39,9 @@ class MasksResultsTest {
     @Test
     void shouldBuildOneTrackPerStreamAndTrackIdFromInferredSoundingInstances() {
         // Given GT person A on frames 0-2 of video "cam1"; the service saw it as track 7 (person, one frame as
-        // violin with a lower score), a silent track 8 on S, a non-inferred copy, a repeated frame, another stream
+        // violin with a lower score), a silent track 8 on S, a non-inferred copy, a second record on frame 1 farther
+        // from 1 s (1.499 s: listed after the one at 1.0004 s) and one on frame 2 nearer (2.0 s, listed after 1.6 s),
+        // another stream
         AvisCase c = AvisCase.at720p().categories(PERSON, 2).video(1, "cam1", 3).gt(1, 1, PERSON, A, A, A);
         GroundTruth gt = GroundTruthReader.read("gt", AvisCase.JSON.valueToTree(c.gtJson()));
         List<String> lines = new ArrayList<>(List.of(
@@ -47,7 +49,8 @@ class MasksResultsTest {
                 record(c, "cam1", 1, 1_000_000, false, instance(c, 7, 0, 0.1, true, B)),
                 record(c, "cam1", 2, 1_000_400, true, instance(c, 7, 1, 0.5, true, A)),
                 record(c, "cam1", 3, 1_499_000, true, instance(c, 7, 0, 0.9, true, B)),
-                record(c, "cam1", 4, 2_000_000, true, instance(c, 7, 0, 0.6, true, A)),
+                record(c, "cam1", 4, 1_600_000, true, instance(c, 7, 0, 0.2, true, B)),
+                record(c, "cam1", 5, 2_000_000, true, instance(c, 7, 0, 0.6, true, A)),
                 record(c, "other", 0, 0, true, instance(c, 1, 0, 0.9, true, A)),
                 ""));
 
@@ -55,8 +58,8 @@ class MasksResultsTest {
         MasksResults.Conversion conversion = MasksResults.convert("masks.jsonl", lines, gt, Map.of(), false);
 
         // Then
-        assertThat(conversion.records()).isEqualTo(6);
-        assertThat(conversion.skippedRecords()).isEqualTo(3); // not inferred, repeated frame 1, unknown stream
+        assertThat(conversion.records()).isEqualTo(7);
+        assertThat(conversion.skippedRecords()).isEqualTo(4); // not inferred, 1.499 s, 1.6 s, unknown stream
         assertThat(conversion.unknownStreams()).containsExactly("other");
         assertThat(conversion.predictions()).singleElement().satisfies(p -> {
             assertThat(p.videoId()).isEqualTo(1);
@@ -64,6 +67,7 @@ class MasksResultsTest {
             assertThat(p.score()).isEqualTo((0.9 + 0.5 + 0.6) / 3);
             assertThat(p.masks()).doesNotContainNull();
             assertThat(p.masks()[1].area()).isEqualTo(A.area());
+            assertThat(p.masks()[2].area()).isEqualTo(A.area());
         });
     }
 
