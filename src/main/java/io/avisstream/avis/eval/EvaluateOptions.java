@@ -14,7 +14,7 @@ public record EvaluateOptions(Path gt, Optional<Path> results, Optional<Path> ma
 
     public static final String USAGE = "evaluate --gt GT.json (--results RESULTS.json | --masks MASKS.jsonl"
             + " [--video-map MAP.json] [--all-instances] [--results-out RESULTS.json]) [--out METRICS.json] [--detail]"
-            + " [--detail-out DETAIL.json] [--counts COUNTS.json [--count-csv-dir DIR]]";
+            + " [--detail-out DETAIL.json] [--counts COUNTS.json] [--count-csv-dir DIR]";
 
     public static EvaluateOptions parse(String... args) {
         Path gt = null;
@@ -63,8 +63,8 @@ public record EvaluateOptions(Path gt, Optional<Path> results, Optional<Path> ma
         if (masks == null && (videoMap != null || all || resultsOut != null)) {
             throw new IllegalArgumentException("--video-map, --all-instances and --results-out need --masks");
         }
-        if (csvDir != null && counts == null) {
-            throw new IllegalArgumentException("--count-csv-dir needs --counts");
+        if (csvDir != null && counts == null && masks == null) {
+            throw new IllegalArgumentException("--count-csv-dir needs --counts or --masks");
         }
         return new EvaluateOptions(gt, Optional.ofNullable(results), Optional.ofNullable(masks),
                 Optional.ofNullable(videoMap), all, Optional.ofNullable(out), detail, Optional.ofNullable(detailOut),

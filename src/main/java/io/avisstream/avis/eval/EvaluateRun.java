@@ -55,6 +55,7 @@ public final class EvaluateRun {
         GroundTruth gt = GroundTruthReader.read(gtFile, InputFiles.json(o.gt()));
         List<Prediction> predictions;
         String predictionsFile;
+        Map<String, int[]> serviceCounts = null;
         if (o.results().isPresent()) {
             predictionsFile = o.results().get().toString();
             predictions = ResultsReader.read(predictionsFile, InputFiles.json(o.results().get()), gt);
@@ -69,6 +70,7 @@ public final class EvaluateRun {
                 out.println("warning: " + predictionsFile + ": streams without a GT video (skipped): " + c.unknownStreams());
             }
             predictions = c.predictions();
+            serviceCounts = c.soundingCounts();
             o.resultsOut().ifPresent(p -> writeFile(p, MetricsReport.write(ResultsWriter.toJson(gt, predictions))));
         }
         Evaluator.Evaluation e = Evaluator.evaluate(gt, predictions, predictionsFile);
@@ -82,10 +84,14 @@ public final class EvaluateRun {
             }
             o.detailOut().ifPresent(p -> writeFile(p, MetricsReport.write(detail)));
         }
-        if (o.counts().isPresent()) {
+        if (o.counts().isPresent() || serviceCounts != null) {
             Map<String, int[]> csv = o.countCsvDir().map(EvaluateRun::csvCounts).orElse(null);
-            SoundAccuracy s = SoundAccuracy.compute(o.counts().get().toString(), InputFiles.json(o.counts().get()), gt, csv);
-            out.printf("sound accuracy: %s (frames %d, videos %d)%n", s.accuracy(), s.frames(), s.videos());
+            SoundAccuracy s = o.counts().isPresent()
+                    ? SoundAccuracy.compute(o.counts().get().toString(), InputFiles.json(o.counts().get()), gt, csv)
+                    : SoundAccuracy.compute(predictionsFile, serviceCounts, gt, csv);
+            out.printf("sound accuracy%s: %s (frames %d, videos %d)%n",
+                    o.counts().isPresent() ? "" : " (sounding instances per inferred frame)", s.accuracy(), s.frames(),
+                    s.videos());
             out.printf("sound accuracy per class (0, 1, >=2): [%s, %s, %s]%n", s.perClass()[0], s.perClass()[1],
                     s.perClass()[2]);
         }

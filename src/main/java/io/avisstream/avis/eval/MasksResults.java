@@ -32,8 +32,14 @@ public final class MasksResults {
     private MasksResults() {
     }
 
-    /** The converted predictions plus what was skipped, for the report. */
-    public record Conversion(List<Prediction> predictions, int records, int skippedRecords, List<String> unknownStreams) {
+    /**
+     * The converted predictions plus what was skipped, for the report.
+     *
+     * @param soundingCounts per GT video name, the number of sounding instances of the record used for each frame,
+     *        -1 for frames without a record (the service's count, for the sound accuracy)
+     */
+    public record Conversion(List<Prediction> predictions, int records, int skippedRecords, List<String> unknownStreams,
+            Map<String, int[]> soundingCounts) {
     }
 
     private record Candidate(String where, JsonNode record, GtVideo video, int frame, long distance) {
@@ -95,8 +101,15 @@ public final class MasksResults {
         List<Candidate> used = new ArrayList<>(chosen.values());
         used.sort(Comparator.comparingInt(c -> Integer.parseInt(c.where().substring(5))));
         Map<String, TrackBuilder> tracks = new LinkedHashMap<>();
+        Map<String, int[]> soundingCounts = new TreeMap<>();
         for (Candidate c : used) {
             JsonNode instances = c.record().get("instances");
+            int[] counts = soundingCounts.computeIfAbsent(c.video().name(), v -> {
+                int[] none = new int[c.video().frames()];
+                java.util.Arrays.fill(none, -1);
+                return none;
+            });
+            counts[c.frame()] = 0;
             for (int i = 0; i < instances.size(); i++) {
                 JsonNode in = instances.get(i);
                 String at = c.where() + ".instances[" + i + "]";
@@ -104,7 +117,9 @@ public final class MasksResults {
                         || !in.path("score").isNumber() || !in.path("mask").isObject()) {
                     throw EvalDataException.at(file, at, "expected trackId, classId, score, sounding, mask");
                 }
-                if (!allInstances && !in.path("sounding").asBoolean(false)) {
+                boolean sounding = in.path("sounding").asBoolean(false);
+                counts[c.frame()] += sounding ? 1 : 0;
+                if (!allInstances && !sounding) {
                     continue;
                 }
                 long trackId = in.get("trackId").asLong();
@@ -132,6 +147,6 @@ public final class MasksResults {
             out.add(new Prediction("stream of video '" + t.video + "' track " + t.trackId, videoId, classId + 1,
                     t.scoreSum / t.frames, t.masks));
         }
-        return new Conversion(out, records, skipped, unknown.stream().sorted().toList());
+        return new Conversion(out, records, skipped, unknown.stream().sorted().toList(), soundingCounts);
     }
 }

@@ -2,6 +2,7 @@ package io.avisstream.avis.eval;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,38 +23,54 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record SoundAccuracy(double accuracy, float[] perClass, long frames, int videos) {
     static final int CLASSES = 3;
 
+    /** From a counts file {@code {"<video>": [count per frame, ...]}}: every frame of each listed video. */
     public static SoundAccuracy compute(String countsFile, JsonNode counts, GroundTruth gt, Map<String, int[]> csvCounts) {
         if (!counts.isObject()) {
             throw EvalDataException.at(countsFile, "top level", "expected {\"<video>\": [count, ...]}");
         }
-        long[] correct = new long[CLASSES];
-        long[] total = new long[CLASSES];
-        int videos = 0;
+        Map<String, int[]> predicted = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = counts.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             String video = e.getKey();
-            int[] truth = csvCounts != null ? csvCounts.get(video)
-                    : gt.videoNamed(video).map(SoundAccuracy::gtCounts).orElse(null);
-            if (truth == null) {
-                throw EvalDataException.at(countsFile, video, csvCounts != null ? "no " + video + ".csv in the CSV directory"
-                        : "not a video of the GT");
-            }
-            JsonNode predicted = e.getValue();
-            if (!predicted.isArray() || predicted.size() != truth.length) {
+            int[] truth = truth(countsFile, video, gt, csvCounts);
+            JsonNode list = e.getValue();
+            if (!list.isArray() || list.size() != truth.length) {
                 throw EvalDataException.at(countsFile, video, "needs a list of " + truth.length + " counts (one per frame)");
             }
+            int[] values = new int[truth.length];
             for (int t = 0; t < truth.length; t++) {
-                JsonNode p = predicted.get(t);
+                JsonNode p = list.get(t);
                 if (!p.isIntegralNumber() || p.asLong() < 0) {
                     throw EvalDataException.at(countsFile, video + "[" + t + "]", "expected a count >= 0");
                 }
+                values[t] = (int) Math.min(p.asLong(), Integer.MAX_VALUE);
+            }
+            predicted.put(video, values);
+        }
+        return compute(countsFile, predicted, gt, csvCounts);
+    }
+
+    /**
+     * @param predicted per video name, the predicted count per frame, -1 where there is none (such frames are
+     *        left out, e.g. frames the service did not infer)
+     */
+    public static SoundAccuracy compute(String source, Map<String, int[]> predicted, GroundTruth gt,
+            Map<String, int[]> csvCounts) {
+        long[] correct = new long[CLASSES];
+        long[] total = new long[CLASSES];
+        for (Map.Entry<String, int[]> e : predicted.entrySet()) {
+            int[] truth = truth(source, e.getKey(), gt, csvCounts);
+            int[] values = e.getValue();
+            for (int t = 0; t < Math.min(truth.length, values.length); t++) {
+                if (values[t] < 0) {
+                    continue;
+                }
                 int g = Math.min(truth[t], 2);
                 total[g]++;
-                if (Math.min(p.asLong(), 2) == g) {
+                if (Math.min(values[t], 2) == g) {
                     correct[g]++;
                 }
             }
-            videos++;
         }
         long frames = total[0] + total[1] + total[2];
         long right = correct[0] + correct[1] + correct[2];
@@ -61,7 +78,16 @@ public record SoundAccuracy(double accuracy, float[] perClass, long frames, int 
         for (int k = 0; k < CLASSES; k++) {
             perClass[k] = (float) correct[k] / (float) Math.max(total[k], 1);
         }
-        return new SoundAccuracy(100 * right / (frames + 1e-6), perClass, frames, videos);
+        return new SoundAccuracy(100 * right / (frames + 1e-6), perClass, frames, predicted.size());
+    }
+
+    private static int[] truth(String source, String video, GroundTruth gt, Map<String, int[]> csvCounts) {
+        int[] truth = csvCounts != null ? csvCounts.get(video) : gt.videoNamed(video).map(SoundAccuracy::gtCounts).orElse(null);
+        if (truth == null) {
+            throw EvalDataException.at(source, video, csvCounts != null ? "no " + video + ".csv in the CSV directory"
+                    : "not a video of the GT");
+        }
+        return truth;
     }
 
     /** Sounding objects per frame according to the GT annotation (non-null segmentations). */

@@ -61,6 +61,8 @@ class MasksResultsTest {
         assertThat(conversion.records()).isEqualTo(7);
         assertThat(conversion.skippedRecords()).isEqualTo(4); // not inferred, 1.499 s, 1.6 s, unknown stream
         assertThat(conversion.unknownStreams()).containsExactly("other");
+        assertThat(conversion.soundingCounts()).containsOnlyKeys("cam1");
+        assertThat(conversion.soundingCounts().get("cam1")).containsExactly(1, 1, 1);
         assertThat(conversion.predictions()).singleElement().satisfies(p -> {
             assertThat(p.videoId()).isEqualTo(1);
             assertThat(p.categoryId()).isEqualTo(1); // person: 0.9 + 0.6 > violin 0.5
@@ -109,7 +111,8 @@ class MasksResultsTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.get("HOTA")).isEqualTo(100.0);
         assertThat(run.get("FA")).isEqualTo(100.0);
-        assertThat(run.stdout()).contains("masks: 2 records, 0 skipped", "tracks: 1");
+        assertThat(run.stdout()).contains("masks: 2 records, 0 skipped", "tracks: 1",
+                "sound accuracy (sounding instances per inferred frame): " + 100 * 2 / (2 + 1e-6));
         AvisCase.Run again = AvisCase.Run.of("--gt", gt.toString(), "--results", results.toString(), "--out",
                 dir.resolve("again.json").toString());
         assertThat(again.metrics()).isEqualTo(run.metrics());
