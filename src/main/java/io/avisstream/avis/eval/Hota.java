@@ -38,6 +38,21 @@ public final class Hota {
         }
     }
 
+    /** The per-alpha accumulators of one class, filled in place, then turned into {@link Fields}. */
+    private static final class Sums {
+        final double[] tp = new double[A];
+        final double[] fn = new double[A];
+        final double[] fp = new double[A];
+        final double[] assA = new double[A];
+        final double[] assRe = new double[A];
+        final double[] assPr = new double[A];
+        final double[] locA = new double[A];
+
+        Fields finish() {
+            return Fields.finish(tp, fn, fp, assA, assRe, assPr, locA);
+        }
+    }
+
     public record ClassResult(int categoryId, Fields fields) {
     }
 
@@ -60,13 +75,14 @@ public final class Hota {
 
     /** One class in one sequence. */
     static Fields sequence(IdView v) {
-        double[] tp = new double[A];
-        double[] fn = new double[A];
-        double[] fp = new double[A];
-        double[] assA = new double[A];
-        double[] assRe = new double[A];
-        double[] assPr = new double[A];
-        double[] locA = new double[A];
+        Sums sums = new Sums();
+        double[] tp = sums.tp;
+        double[] fn = sums.fn;
+        double[] fp = sums.fp;
+        double[] assA = sums.assA;
+        double[] assRe = sums.assRe;
+        double[] assPr = sums.assPr;
+        double[] locA = sums.locA;
         int gtDets = v.numGtDets();
         int predDets = v.numPredDets();
         if (predDets == 0 || gtDets == 0) {
@@ -75,7 +91,7 @@ public final class Hota {
                 fp[a] = predDets == 0 ? 0 : predDets;
                 locA[a] = 1;
             }
-            return Fields.finish(tp, fn, fp, assA, assRe, assPr, locA);
+            return sums.finish();
         }
         IdView.Alignment alignment = v.alignment();
         double[][][] matches = new double[A][v.numGtIds()][v.numPredIds()];
@@ -143,38 +159,32 @@ public final class Hota {
             assPr[a] = NumpySum.pairwise(termPr) / denominator;
             locA[a] = Math.max(1e-10, locA[a]) / Math.max(1e-10, tp[a]);
         }
-        return Fields.finish(tp, fn, fp, assA, assRe, assPr, locA);
+        return sums.finish();
     }
 
     /** Sums the counts over sequences (in order); Ass* and LocA are TP-weighted. */
     static Fields combineSequences(List<Fields> perSequence) {
-        double[] tp = new double[A];
-        double[] fn = new double[A];
-        double[] fp = new double[A];
-        double[] assA = new double[A];
-        double[] assRe = new double[A];
-        double[] assPr = new double[A];
-        double[] locA = new double[A];
+        Sums s = new Sums();
         for (int a = 0; a < A; a++) {
             double wA = 0;
             double wRe = 0;
             double wPr = 0;
             double wLoc = 0;
             for (Fields f : perSequence) {
-                tp[a] += f.tp()[a];
-                fn[a] += f.fn()[a];
-                fp[a] += f.fp()[a];
+                s.tp[a] += f.tp()[a];
+                s.fn[a] += f.fn()[a];
+                s.fp[a] += f.fp()[a];
                 wA += f.assA()[a] * f.tp()[a];
                 wRe += f.assRe()[a] * f.tp()[a];
                 wPr += f.assPr()[a] * f.tp()[a];
                 wLoc += f.locA()[a] * f.tp()[a];
             }
-            assA[a] = wA / Math.max(1.0, tp[a]);
-            assRe[a] = wRe / Math.max(1.0, tp[a]);
-            assPr[a] = wPr / Math.max(1.0, tp[a]);
-            locA[a] = Math.max(1e-10, wLoc) / Math.max(1e-10, tp[a]);
+            s.assA[a] = wA / Math.max(1.0, s.tp[a]);
+            s.assRe[a] = wRe / Math.max(1.0, s.tp[a]);
+            s.assPr[a] = wPr / Math.max(1.0, s.tp[a]);
+            s.locA[a] = Math.max(1e-10, wLoc) / Math.max(1e-10, s.tp[a]);
         }
-        return Fields.finish(tp, fn, fp, assA, assRe, assPr, locA);
+        return s.finish();
     }
 
     /** Plain mean over classes, left to right per alpha (numpy mean over axis 0). */
