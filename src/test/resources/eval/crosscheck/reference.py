@@ -138,7 +138,7 @@ def track_map(cats, seqs):
             for k in range(4):
                 gt_ig = np.array([1 if (g['crowd'] or (k > 0 and not in_range(g['area'], k))) else 0 for g in gts])
                 gorder = np.argsort(gt_ig, kind='mergesort')
-                dt_m = np.zeros((10, len(preds)))
+                dt_m = np.zeros((10, len(preds))) - 1  # -1: unmatched (annotation id 0 is a valid match)
                 dt_ig = np.zeros((10, len(preds)))
                 for ti, tau in enumerate(TAUS):
                     gt_m = np.zeros(len(gts))
@@ -158,7 +158,7 @@ def track_map(cats, seqs):
                         dt_m[ti, di] = gts[m]['id']
                         gt_m[m] = d['id']
                 out = np.array([0 if k == 0 else (0 if in_range(d['area'], k) else 1) for d in preds])
-                dt_ig = np.logical_or(dt_ig, np.logical_and(dt_m == 0, np.repeat(out[None, :], 10, 0)))
+                dt_ig = np.logical_or(dt_ig, np.logical_and(dt_m == -1, np.repeat(out[None, :], 10, 0)))
                 per[k].append(dict(scores=[d['score'] for d in preds], dt_m=dt_m, dt_ig=dt_ig,
                                    num_gt=int(np.count_nonzero(gt_ig == 0))))
         for k in range(4):
@@ -173,8 +173,8 @@ def track_map(cats, seqs):
             dt_ig = np.concatenate([r['dt_ig'] for r in rows], axis=1) if rows else np.zeros((10, 0))
             idx = np.argsort(-scores, kind='mergesort')
             dt_m, dt_ig = dt_m[:, idx], dt_ig[:, idx]
-            tps = np.logical_and(dt_m, np.logical_not(dt_ig))
-            fps = np.logical_and(np.logical_not(dt_m), np.logical_not(dt_ig))
+            tps = np.logical_and(dt_m != -1, np.logical_not(dt_ig))
+            fps = np.logical_and(dt_m == -1, np.logical_not(dt_ig))
             tp_sum = np.cumsum(tps, axis=1).astype(float)
             fp_sum = np.cumsum(fps, axis=1).astype(float)
             for ti in range(10):
@@ -439,10 +439,10 @@ def random_case(rng, n):
                 areas.append(int(m.sum()))
                 flats.append(m.flatten(order='F'))
             gt_masks.append((flats, c))
-            aid += int(rng.integers(1, 3))
             anns.append({'id': aid, 'video_id': v, 'category_id': c if c != 9 else cats[0],
                          'iscrowd': int(rng.random() < 0.1), 'height': h, 'width': w, 'segmentations': segs,
                          'areas': areas})
+            aid += int(rng.integers(1, 3))
         for flats, c in gt_masks:
             if rng.random() < 0.5:  # a near-copy of a GT track: exact masks, sometimes dropped, emptied or cut
                 segs = []

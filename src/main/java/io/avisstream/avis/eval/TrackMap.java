@@ -127,22 +127,13 @@ public final class TrackMap {
                         best = ious[d][g];
                         m = g; // equal IoU: the later GT wins
                     }
-                    boolean ignored;
-                    long matchedId;
-                    if (m == -1) {
-                        matchedId = 0;
-                        ignored = false;
-                    } else {
-                        matchedId = gts.get(m).id();
-                        ignored = gtIg[m];
+                    boolean matched = m != -1;
+                    boolean ignored = matched ? gtIg[m] : k > 0 && !inRange(dtArea[d], k);
+                    if (matched) {
                         gtMatchedBy[m] = dtGlobalId[d];
                     }
-                    // "unmatched" is tested as a zero stored annotation id, as the official code does
-                    if (matchedId == 0 && k > 0 && !inRange(dtArea[d], k)) {
-                        ignored = true;
-                    }
-                    tp[a][d] = matchedId != 0 && !ignored;
-                    fp[a][d] = matchedId == 0 && !ignored;
+                    tp[a][d] = matched && !ignored;
+                    fp[a][d] = !matched && !ignored;
                 }
             }
             out[k] = new Matches(scores, tp, fp, numGt);

@@ -96,6 +96,20 @@ class ChecklistQuirksTest {
     }
 
     @Test
+    void shouldMatchAGtWhoseAnnotationIdIsZero() {
+        // Given annotation id 0 (only the prediction's global id 0 is special, quirk Q1)
+        AvisCase c = AvisCase.at720p().categories(PERSON).video(1, "v", 2)
+                .gt(0, 1, PERSON, A, A)
+                .pred(1, PERSON, 0.9, A, A);
+
+        // Then
+        AvisCase.Run run = c.run(dir);
+        assertThat(run.get("AP_all")).isEqualTo(100.0);
+        assertThat(run.get("HOTA")).isEqualTo(100.0);
+        assertThat(run.get("FA")).isEqualTo(100.0);
+    }
+
+    @Test
     void shouldGiveATieInTrackIouToTheLaterGt() {
         // Given (4) d1 half on g1 (frame 0) and half on g2 (frame 1): IoU 1/2 with both; id 0 taken by an unlisted class
         AvisCase c = AvisCase.at720p().categories(PERSON).video(1, "v", 2)
