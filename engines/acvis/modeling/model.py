@@ -139,13 +139,27 @@ class ACVIS(nn.Module):
         return self.audio_backbone(mel)
 
     def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int,
-                     forced_masks: Optional[List[Tensor]] = None) -> Tuple[Dict, Tensor]:
+                     forced_masks: Optional[List[Tensor]] = None, prestrided: bool = False) -> Tuple[Dict, Tensor]:
         x = self.preprocess(images)
+        stride = 1 if prestrided else self.cfg.input_stride
+        if stride > 1:  # caller-scale canvas [Hp, Wp] -> model scale (see ModelConfig.input_stride)
+            hp, wp = x.shape[2], x.shape[3]
+            x = pad_to_divisible(F.avg_pool2d(x, stride))
         feats = self.backbone(x)
         mask_features, clip_mask_features, ms = self.sem_seg_head.pixel_decoder(feats)
         out = self.sem_seg_head.predictor(ms, mask_features, audio, num_frame_query_layers=num_layers,
                                           forced_masks=forced_masks)
-        return out, self.video_module.mask_features(clip_mask_features)
+        m = self.video_module.mask_features(clip_mask_features)
+        if stride > 1:  # mask maps back to 1/4 of the caller's canvas: crop the model-scale padding, upsample
+            h4, w4 = hp // (4 * stride), wp // (4 * stride)
+
+            def up(t: Tensor) -> Tensor:
+                return F.interpolate(t[:, :, :h4, :w4], scale_factor=float(stride), mode="bilinear",
+                                     align_corners=False)
+
+            m = up(m)
+            out = dict(out, pred_masks=up(out["pred_masks"]))
+        return out, m
 
     def forward_frame(self, images: Tensor, audio: Tensor,
                       forced_masks: Optional[List[Tensor]] = None) -> Dict[str, Tensor]:
@@ -169,15 +183,16 @@ class ACVIS(nn.Module):
                 "sim_embed": out["pred_cq_embed"][0]}
 
     # ---------------------------------------------------------------- training forward
-    def forward(self, images: Tensor, mel: Tensor) -> Dict:
-        """See the module docstring for the exact contract."""
+    def forward(self, images: Tensor, mel: Tensor, prestrided: bool = False) -> Dict:
+        """See the module docstring for the exact contract. ``prestrided``: ``images`` already are at the model
+        scale (``cfg.input_stride`` > 1 only; training feeds small frames and skips the in-graph pooling)."""
         if images.dim() != 4 or images.shape[1] != 3:
             raise ValueError(f"images must be (T, 3, H, W), got {tuple(images.shape)}")
         if mel.shape[0] != images.shape[0]:
             raise ValueError(f"mel has {mel.shape[0]} patches for {images.shape[0]} frames")
         num_layers = self.cfg.last_layer_num if self.training else 1
         audio = self.forward_audio(mel)
-        frame, m = self._frame_stage(images, audio, num_layers)
+        frame, m = self._frame_stage(images, audio, num_layers, prestrided=prestrided)
         video = self.video_module(frame["frame_queries"], audio)
 
         def masks(embed: Tensor) -> Tensor:
