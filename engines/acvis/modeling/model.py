@@ -252,7 +252,7 @@ class ACVIS(nn.Module):
         num = torch.zeros(k)
         den = torch.zeros(k)
         out_masks = torch.zeros(k, t, h0, w0, dtype=torch.bool)
-        for ti in range(t):
+        for ti in range(t if k > 0 else 0):
             logit = video_mask_logits(embed, m[ti:ti + 1])[:, :h, :w]      # [K, H, W] cropped
             sig = logit.sigmoid()
             sel = sig > 0.5
