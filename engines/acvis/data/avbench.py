@@ -673,9 +673,47 @@ def generate(out: str | Path, *, seed: int = 0, test_seed: int = 1000, train: in
     return root
 
 
+def _demo_ok(scene: Scene) -> bool:
+    """The demo clip's scenario: 3-4 objects, a silent first second, a whole-video silent distractor, at least
+    two onsets and two offsets inside the clip, and a moment with two sources at once."""
+    objs = scene.objects
+    sounding = np.array([o.sounding for o in objs])
+    onsets = sum(len(_onsets(o.sounding)[0]) for o in objs)
+    offsets = sum(1 for o in objs for x in _onsets(o.sounding)[1] if x < scene.length)
+    return (3 <= len(objs) <= 4 and not sounding[:, 0].any() and any(not o.sounding.any() for o in objs)
+            and onsets >= 2 and offsets >= 2 and sounding.sum(0).max() >= 2 and all(o.enter == 0 for o in objs))
+
+
+def write_demo(out: str | Path, seed: int = 2026, length: int = 10, height: int = 90, width: int = 160,
+               fps: int = 25, mp4_scale: int = 4) -> dict:
+    """The bundled demo clip: the first scene drawn from ``[seed, attempt]`` that passes :func:`_demo_ok`, written
+    as a one-video AVISeg split ``demo`` under ``out`` (``out/demo/MP4/avis-demo.mp4`` bit-exact 640x360 25 fps,
+    ``out/demo/schedules/avis-demo.json``). Returns the schedule (with ``attempt``)."""
+    root = Path(out)
+    for attempt in range(1000):
+        rng = np.random.default_rng([seed, attempt])
+        scene = make_scene(rng, length, height, width)
+        if _demo_ok(scene):
+            break
+    else:
+        raise RuntimeError("no demo scene found")
+    video, anns, schedule = write_video(root, "demo", "avis-demo", 1, rng, length=length, height=height, width=width,
+                                        fps=fps, mp4_scale=mp4_scale, mp4=True, first_ann_id=1, bitexact=True,
+                                        scene=scene)
+    schedule.update(seed=seed, attempt=attempt, generator="python3 -m acvis.data.avbench --demo-out DIR "
+                    f"--demo-seed {seed}")
+    (root / "demo" / "schedules" / "avis-demo.json").write_text(json.dumps(schedule))
+    (root / "demo.json").write_text(json.dumps({
+        "videos": [video], "annotations": anns,
+        "categories": [{"id": i + 1, "name": n} for i, n in enumerate(AVISEG_CATEGORIES)]}))
+    return schedule
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Write the hearing benchmark (AVISeg format + mp4 + schedules).")
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", help="benchmark root")
+    parser.add_argument("--demo-out", help="instead: write the demo clip as a one-video split 'demo' here")
+    parser.add_argument("--demo-seed", type=int, default=2026)
     parser.add_argument("--seed", type=int, default=0, help="seed of the train and val splits")
     parser.add_argument("--test-seed", type=int, default=1000, help="seed of the held-out test split")
     parser.add_argument("--train", type=int, default=160)
@@ -689,6 +727,12 @@ def main(argv=None) -> int:
     parser.add_argument("--mp4-scale", type=int, default=4, help="mp4 upscaling (nearest); 4: 640x360")
     parser.add_argument("--mp4-splits", default="train,val,test", help="splits that get mp4 files ('' for none)")
     args = parser.parse_args(argv)
+    if args.demo_out:
+        sched = write_demo(args.demo_out, seed=args.demo_seed)
+        print(f"wrote the demo clip to {args.demo_out}/demo (seed {args.demo_seed}, attempt {sched['attempt']})")
+        return 0
+    if not args.out:
+        parser.error("--out or --demo-out is required")
     root = generate(args.out, seed=args.seed, test_seed=args.test_seed, train=args.train, val=args.val,
                     test=args.test, height=args.height, width=args.width, min_len=args.min_len,
                     max_len=args.max_len, fps=args.fps, mp4_scale=args.mp4_scale,
