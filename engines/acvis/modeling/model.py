@@ -274,14 +274,3 @@ class ACVIS(nn.Module):
 def build_model(cfg: ModelConfig) -> ACVIS:
     """Build the network for a config (random init as the official code would do)."""
     return ACVIS(cfg)
-
-
-def count_probabilities(count_logits: Tensor) -> Tensor:
-    """SAOC decoding (spec §3.6): [N, Kmax] ordinal logits -> [N, Kmax+1] P(count = c)."""
-    p = torch.sigmoid(count_logits)
-    q = torch.cumprod(p, -1)                                                # P(N > i)
-    ones = torch.ones_like(q[:, :1])
-    zeros = torch.zeros_like(q[:, :1])
-    upper = torch.cat([ones, q], -1)
-    lower = torch.cat([q, zeros], -1)
-    return upper - lower
