@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from .checkpoint import load_into, load_state
 from .config import AUDIO_DIM, MEL_SHAPE, NUM_CLASSES, PIXEL_MEAN, PIXEL_STD, SIZE_DIVISIBILITY, get_config, to_dict
 from .modeling.model import ACVIS, build_model, video_mask_logits
 
