@@ -1,6 +1,7 @@
 """Loss curves of several ``acvis.train`` runs in one small PNG.
 
-``/usr/bin/python3 tools/plot_runs.py OUT.png LABEL=RUN_DIR [LABEL=RUN_DIR ...]`` (reads ``RUN_DIR/metrics.jsonl``).
+``/usr/bin/python3 tools/plot_runs.py OUT.png LABEL=RUN_DIR[@OFFSET] ...`` (reads ``RUN_DIR/metrics.jsonl``; OFFSET
+shifts the iterations, for a run that continues another one).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ def main(argv: list[str]) -> int:
     out, runs = Path(argv[0]), [a.split("=", 1) for a in argv[1:]]
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.0))
     for label, run in runs:
+        run, _, offset = run.partition("@")
         rows = [json.loads(line) for line in (Path(run) / "metrics.jsonl").read_text().splitlines() if line.strip()]
-        it = [r["iteration"] for r in rows]
+        it = [r["iteration"] + int(offset or 0) for r in rows]
         axes[0].plot(it, [r["total"] for r in rows], label=label, linewidth=1.2)
         axes[1].plot(it, [r["frame"] + r["video"] for r in rows], label=label, linewidth=1.2)
         if any(r["count"] for r in rows):
