@@ -19,7 +19,13 @@ evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
   overlaps most (IoU >= 0.3). Reported: ``silent_flagged_rate`` (silent visible object-frames flagged),
   ``distractor_flagged_rate`` (the same over objects that never sound: role ``silent``/``twin_silent``),
   ``twin_silent_flagged_rate``, ``sounding_recall`` (sounding object-frames flagged), and
-  ``sounding_agreement`` (flagged == sounding over all visible object-frames).
+  ``sounding_agreement`` (flagged == sounding over all visible object-frames);
+* with ``rank_candidates`` N > 0 (``--rank N``), threshold-free: ``sounding_auc``, the probability that a
+  sounding visible object-frame gets a higher score than a silent one, where an object-frame's score is
+  the best final score (class probability x mask score) among the N most probable candidates whose
+  mask overlaps the object there with IoU >= 0.3 (0 when none does); ``distractor_auc`` the same against
+  the frames of objects that never sound. 0.5 = deaf, 1.0 = every sounding object ranked above every
+  silent one. Says whether a model hears even when no candidate passes the 0.3 threshold yet.
 """
 
 from __future__ import annotations
@@ -111,9 +117,35 @@ def object_metrics(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, 
                     tally.add("twin_silent_flagged_rate", flagged_o)
 
 
+def _auc(pos: list[float], neg: list[float]) -> float | None:
+    """P(pos > neg) + 0.5 P(pos == neg) (Mann-Whitney)."""
+    if not pos or not neg:
+        return None
+    p, n = np.asarray(pos)[:, None], np.asarray(neg)[None, :]
+    return float((p > n).mean() + 0.5 * (p == n).mean())
+
+
+def ranking_scores(schedule: dict, object_masks: np.ndarray, cand_masks: np.ndarray, cand_scores: np.ndarray,
+                   pos: list, neg: list, neg_distractor: list) -> None:
+    for t in range(object_masks.shape[1]):
+        for o, obj in enumerate(schedule["objects"]):
+            if not object_masks[o, t].any():
+                continue
+            best = 0.0
+            for k in range(cand_masks.shape[0]):
+                if cand_scores[k] > best and _iou(cand_masks[k, t], object_masks[o, t]) >= FLAG_IOU:
+                    best = float(cand_scores[k])
+            if obj["sounding"][t]:
+                pos.append(best)
+            else:
+                neg.append(best)
+                if obj["role"] in ("silent", "twin_silent"):
+                    neg_distractor.append(best)
+
+
 @torch.no_grad()
 def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
-             max_size: int = 1333) -> tuple[dict, list[dict]]:
+             max_size: int = 1333, rank_candidates: int = 0) -> tuple[dict, list[dict]]:
     """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
     (long side <= ``max_size``, PIL bilinear) as the service does, masks at the original size.
 
@@ -123,6 +155,7 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
     correct = det_correct = frames = recalled = tracks = 0
     per_class = np.zeros((2, 3), np.int64)  # correct / total per GT count class
     tally = _Tally()
+    pos, neg, neg_distractor = [], [], []
     results = []
     split_dir = dataset.root / dataset.split
     for video in dataset.videos:
@@ -168,8 +201,13 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
         if sched.is_file() and obj.is_file():
             object_masks = np.load(obj)["masks"].astype(bool)
             if object_masks.shape[2:] == masks.shape[2:]:
-                object_metrics(json.loads(sched.read_text()), object_masks, masks,
-                               flagged_predictions(scores, masks, probs), tally)
+                schedule = json.loads(sched.read_text())
+                object_metrics(schedule, object_masks, masks, flagged_predictions(scores, masks, probs), tally)
+                if rank_candidates > 0:
+                    ranked = model.inference(images, mel, output_size=(h0, w0), max_candidates=rank_candidates)
+                    cand = ranked["candidates"]
+                    ranking_scores(schedule, object_masks, cand["masks"].numpy(), cand["score"].numpy(), pos, neg,
+                                   neg_distractor)
     model.train(was_training)
     has_count = bool(per_class[1].sum())
     metrics = {"videos": len(dataset), "frames": frames,
@@ -180,6 +218,9 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
                "track_recall@0.5": recalled / tracks if tracks else None, "tracks": tracks,
                "predictions": len(results)}
     metrics.update(tally.rates())
+    if rank_candidates > 0:
+        metrics.update(rank_candidates=rank_candidates, sounding_auc=_auc(pos, neg),
+                       distractor_auc=_auc(pos, neg_distractor))
     return metrics, results
 
 
@@ -195,6 +236,7 @@ def main(argv=None) -> int:
     parser.add_argument("--min-size", type=int, default=360)
     parser.add_argument("--max-size", type=int, default=1333)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rank", type=int, default=0, help="also the threshold-free AUCs over the N best candidates")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     state = torch.load(args.checkpoint, map_location="cpu")
@@ -202,7 +244,7 @@ def main(argv=None) -> int:
     model.load_state_dict(state["model"])
     dataset = AVISegDataset(args.data, args.split, filter_empty=False)
     label_to_id = {v: k for k, v in dataset.id_to_label.items()}
-    metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size)
+    metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size, args.rank)
     out = Path(args.out) if args.out else Path(args.checkpoint).parent
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results))

@@ -216,7 +216,7 @@ class ACVIS(nn.Module):
     # ---------------------------------------------------------------- offline inference (spec §5)
     @torch.no_grad()
     def inference(self, images: Tensor, mel: Tensor, output_size: Optional[Tuple[int, int]] = None,
-                  chunk: int = 18, kept_only: bool = False) -> Dict:
+                  chunk: int = 18, kept_only: bool = False, max_candidates: Optional[int] = None) -> Dict:
         """Official offline inference on one resized video.
 
         images (T, 3, H, W) raw RGB already resized (short side 360), mel (T, 96, 64);
@@ -227,6 +227,7 @@ class ACVIS(nn.Module):
         ``class_prob``, ``mask_score``, ``score``, ``masks``) and the raw ``video`` outputs.
         ``kept_only``: skip the masks of candidates whose class probability alone is <= the threshold (their
         score cannot pass it); same kept set, but those candidates get mask score 0 (evaluation speed-up).
+        ``max_candidates``: only the first N top-k candidates (highest class probability; diagnostics).
         """
         t, _, h, w = images.shape
         h0, w0 = output_size or (h, w)
@@ -245,8 +246,8 @@ class ACVIS(nn.Module):
         top, idx = scores.flatten().topk(k, sorted=True)
         labels = idx % NUM_CLASSES
         qidx = torch.div(idx, NUM_CLASSES, rounding_mode="floor")
-        if kept_only:
-            k = int((top > self.cfg.test_score_threshold).sum())
+        if kept_only or max_candidates is not None:
+            k = int((top > self.cfg.test_score_threshold).sum()) if kept_only else min(k, max_candidates)
             top, idx, labels, qidx = top[:k], idx[:k], labels[:k], qidx[:k]
         embed = v["mask_embed"][qidx]                                       # [K, Cm]
         num = torch.zeros(k)
