@@ -46,9 +46,11 @@ def sounding_labels(dataset: AVISegDataset) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pretrain_audio(backbone: nn.Module, train: AVISegDataset, *, iters: int = 600, batch: int = 64,
-                   lr: float = 2e-3, seed: int = 0, val: AVISegDataset | None = None) -> dict:
+                   lr: float = 2e-3, seed: int = 0, val: AVISegDataset | None = None, whiten: bool = True) -> dict:
     """Train ``backbone.embed`` + a linear head on ``train``'s per-frame sounding categories; calibrate the PCA.
 
+    ``whiten``: per-component PCA scaling (std 0.5 for every component with variance), so the 8-bit features
+    spread the learnt information over their range (``False``: one global scale, as for random encoders).
     Returns metrics: final training loss and, on ``val`` (or the training patches), exact-set accuracy
     and per-label accuracy of the head at threshold 0.5.
     """
@@ -90,7 +92,8 @@ def pretrain_audio(backbone: nn.Module, train: AVISegDataset, *, iters: int = 60
     metrics["audio_set_accuracy"] = float((pred[:, used] == (ey[:, used] > 0)).all(1).mean())
     metrics["audio_label_accuracy"] = float((pred[:, used] == (ey[:, used] > 0)).mean())
     metrics["audio_eval_split"] = "val" if val is not None else "train"
-    backbone.calibrate_pca(torch.from_numpy(x[:4096])[:, None])
+    backbone.calibrate_pca(torch.from_numpy(x[:4096])[:, None], whiten=whiten)
+    metrics["pca"] = "whiten" if whiten else "scale"
     return metrics
 
 
@@ -104,13 +107,16 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True, help="state dict of the audio backbone")
     parser.add_argument("--iters", type=int, default=600)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pca", choices=("whiten", "scale"), default="whiten",
+                        help="PCA scaling of the quantiser (see pretrain_audio)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     torch.manual_seed(args.seed)
     model = build_model(get_config(args.config))
     train = AVISegDataset(args.data, "train", filter_empty=False)
     val = AVISegDataset(args.data, "val", filter_empty=False) if (Path(args.data) / "val.json").is_file() else None
-    metrics = pretrain_audio(model.audio_backbone, train, iters=args.iters, seed=args.seed, val=val)
+    metrics = pretrain_audio(model.audio_backbone, train, iters=args.iters, seed=args.seed, val=val,
+                             whiten=args.pca == "whiten")
     torch.save(model.audio_backbone.state_dict(), args.out)
     print(json.dumps(metrics, indent=1))
     return 0

@@ -249,13 +249,14 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
         scheduler.load_state_dict(state["scheduler"])
         start, history = state["iteration"], state["history"]
         LOG.info("resumed from %s at iteration %d", last, start)
-    elif init is not None:
-        state = torch.load(init, map_location="cpu")
-        missing, unexpected = model.load_state_dict(state.get("model", state), strict=False)
-        LOG.info("initialised from %s (%d missing, %d unexpected keys)", init, len(missing), len(unexpected))
-    elif audio_init is not None:
-        model.audio_backbone.load_state_dict(torch.load(audio_init, map_location="cpu"))
-        LOG.info("audio encoder from %s", audio_init)
+    elif init is not None or audio_init is not None:
+        if init is not None:
+            state = torch.load(init, map_location="cpu")
+            missing, unexpected = model.load_state_dict(state.get("model", state), strict=False)
+            LOG.info("initialised from %s (%d missing, %d unexpected keys)", init, len(missing), len(unexpected))
+        if audio_init is not None:  # after --init: replaces its audio encoder
+            model.audio_backbone.load_state_dict(torch.load(audio_init, map_location="cpu"))
+            LOG.info("audio encoder from %s", audio_init)
     elif cfg.audio_pretrain_iters > 0:
         from acvis.audio_pretrain import pretrain_audio
 
