@@ -19,7 +19,7 @@ import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.InvalidMessageException;
 
 /** Strict JPEG input: size from the header before any pixel, truncation and trailing bytes rejected. */
-class FrameImagesTest {
+public class FrameImagesTest {
 
     @Test
     void shouldDecodeAWellFormedJpegOfTheDeclaredSize() throws IOException {
@@ -120,7 +120,7 @@ class FrameImagesTest {
     }
 
     /** The JPEG with its SOF0 height and width replaced (what a hostile or broken encoder can send). */
-    static byte[] withSofSize(byte[] jpeg, int w, int h) {
+    public static byte[] withSofSize(byte[] jpeg, int w, int h) {
         byte[] out = jpeg.clone();
         for (int i = 2; i + 8 < out.length; i++) {
             if ((out[i] & 0xff) == 0xFF && (out[i + 1] & 0xff) == 0xC0) {

@@ -68,16 +68,6 @@ final class TestStreams {
 
     /** A real JPEG of {@code w}x{@code h} whose SOF0 header claims {@code claimedW}x{@code claimedH}. */
     static byte[] jpegClaiming(int w, int h, int claimedW, int claimedH) {
-        byte[] out = jpeg(w, h);
-        for (int i = 2; i + 8 < out.length; i++) {
-            if ((out[i] & 0xff) == 0xFF && (out[i + 1] & 0xff) == 0xC0) {
-                out[i + 5] = (byte) (claimedH >> 8);
-                out[i + 6] = (byte) claimedH;
-                out[i + 7] = (byte) (claimedW >> 8);
-                out[i + 8] = (byte) claimedW;
-                return out;
-            }
-        }
-        throw new IllegalArgumentException("no SOF0 segment");
+        return io.avisstream.avis.media.FrameImagesTest.withSofSize(jpeg(w, h), claimedW, claimedH);
     }
 }
