@@ -179,6 +179,18 @@ class SecuredPipelineIT {
                 .doesNotContain(cluster.sslTruststorePassword().orElseThrow());
         // And no frame bytes in the log either
         assertThat(text).doesNotContain(wrongSizeData);
+
+        // And raw frames and audio are kept only as configured: input topics 20 min here, join buffers' changelogs 10 min
+        try (var adminClient = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            var frames = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                    CONTRACT.frames().name());
+            var buffer = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                    "avis-stream-" + TopologyNames.JOIN_FRAMES_STORE + "-changelog");
+            var configs = adminClient.describeConfigs(List.of(frames, buffer)).all().get(30, TimeUnit.SECONDS);
+            assertThat(configs.get(frames).get("retention.ms").value()).isEqualTo("1200000");
+            assertThat(configs.get(buffer).get("retention.ms").value()).isEqualTo("600000");
+            assertThat(configs.get(buffer).get("cleanup.policy").value()).isEqualTo("compact,delete");
+        }
     }
 
     @Test
@@ -261,7 +273,8 @@ class SecuredPipelineIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             // Kafka's client config dumps at INFO, so the test sees what they print.
-            return Map.of("quarkus.log.category.\"org.apache.kafka.common.config\".level", "INFO");
+            return Map.of("quarkus.log.category.\"org.apache.kafka.common.config\".level", "INFO",
+                    "avis.topology.input-retention", "20m");
         }
     }
 

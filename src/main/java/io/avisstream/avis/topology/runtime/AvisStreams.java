@@ -101,7 +101,7 @@ public class AvisStreams {
         }
         TopicAdmin.ensure(clients.forBootstrap(bootstrapServers), contract, runtime.createTopics());
 
-        Topology topology = AvisTopology.build(engine, settings, contract);
+        Topology topology = AvisTopology.build(engine, settings, contract, join.changelogRetention());
         LOG.debugf("Topology:%n%s", topology.describe());
         streams = new KafkaStreams(topology, streamsProperties(bootstrapServers));
         streams.setUncaughtExceptionHandler(e -> {
