@@ -23,7 +23,7 @@ class K8sSecretsTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> yaml(String file) throws Exception {
-        return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(Path.of("k8s", file)));
+        return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(Path.of("k8s", "base", file)));
     }
 
     @SuppressWarnings("unchecked")
