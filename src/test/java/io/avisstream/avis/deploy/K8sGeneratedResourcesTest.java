@@ -2,8 +2,8 @@ package io.avisstream.avis.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.avisstream.avis.topology.TopicContract;
-import io.avisstream.avis.topology.TopicSpec;
+import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.contract.TopicSpec;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -101,7 +101,7 @@ class K8sGeneratedResourcesTest {
         }
         Map<Path, String> files = new TreeMap<>();
         files.put(TOPICS_FILE, kafkaTopics(contract));
-        files.put(SCALER_FILE, scaledObject(contract.frames(), bootstrap, applicationId()));
+        files.put(SCALER_FILE, scaledObject(contract.frames().spec(), bootstrap, applicationId()));
         return files;
     }
 
