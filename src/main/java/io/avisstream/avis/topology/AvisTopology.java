@@ -44,8 +44,11 @@ public final class AvisTopology {
      */
     public static Topology build(Engine engine, TopologySettings settings, TopicContract contract,
             Duration bufferRetention) {
-        if (bufferRetention.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalArgumentException("avis.join.changelog-retention must be >= 1m, got " + bufferRetention);
+        // The buffers may hold a record back for up to audio retention + grace + idle flush: it must survive that long.
+        Duration holdBack = settings.audioRetention().plus(settings.grace()).plus(settings.idleFlush());
+        if (bufferRetention.compareTo(Duration.ofMinutes(1)) < 0 || bufferRetention.compareTo(holdBack) <= 0) {
+            throw new IllegalArgumentException("avis.join.changelog-retention must be >= 1m and longer than"
+                    + " avis.join.audio-retention + grace + idle-flush (" + holdBack + "), got " + bufferRetention);
         }
         String frames = contract.frames().name();
         String audio = contract.audio().name();

@@ -196,13 +196,7 @@ class SecuredPipelineIT {
     @Test
     void shouldFailOnceAndClearlyWithWrongCredentials() {
         // Given the service's settings with a wrong password
-        Map<String, String> wrong = new HashMap<>(Map.of("kafka.security.protocol", "SASL_SSL",
-                "kafka.sasl.mechanism", SecuredKafka.MECHANISM,
-                "kafka.sasl.jaas.config", SecuredKafka.jaas("avis", "not-the-password-4711"),
-                "kafka.ssl.truststore.location", cluster.sslTruststoreLocation().orElseThrow(),
-                "kafka.ssl.truststore.type", "PKCS12",
-                "kafka.ssl.truststore.password", cluster.sslTruststorePassword().orElseThrow()));
-        KafkaClientProperties clients = TestKafkaClients.of(wrong);
+        KafkaClientProperties clients = TestKafkaClients.of(serviceConfig("avis", "not-the-password-4711"));
         String bootstrap = cluster.bootstrapServers().orElseThrow();
 
         // When / Then: refused at the first request, no retry loop, one message naming the failure and not the secret
@@ -220,12 +214,7 @@ class SecuredPipelineIT {
     void shouldRefuseAPrincipalWithoutAcls() throws Exception {
         // Given a valid user that holds no ACL
         String password = SecuredKafka.secret();
-        Map<String, String> config = new HashMap<>(Map.of("kafka.security.protocol", "SASL_SSL",
-                "kafka.sasl.mechanism", SecuredKafka.MECHANISM,
-                "kafka.sasl.jaas.config", SecuredKafka.jaas("intruder", password),
-                "kafka.ssl.truststore.location", cluster.sslTruststoreLocation().orElseThrow(),
-                "kafka.ssl.truststore.type", "PKCS12",
-                "kafka.ssl.truststore.password", cluster.sslTruststorePassword().orElseThrow()));
+        Map<String, String> config = serviceConfig("intruder", password);
         try (var admin = org.apache.kafka.clients.admin.Admin.create(adminClient(cluster.bootstrapServers().orElseThrow()))) {
             admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion("intruder",
                     new org.apache.kafka.clients.admin.ScramCredentialInfo(
@@ -249,6 +238,16 @@ class SecuredPipelineIT {
                 }
             }
         }).isInstanceOf(KafkaAccessException.class).hasMessageContaining("Kafka authorization failed");
+    }
+
+    /** The service's kafka.* block for another user (same broker, same truststore). */
+    private Map<String, String> serviceConfig(String user, String password) {
+        return Map.of("kafka.security.protocol", "SASL_SSL",
+                "kafka.sasl.mechanism", SecuredKafka.MECHANISM,
+                "kafka.sasl.jaas.config", SecuredKafka.jaas(user, password),
+                "kafka.ssl.truststore.location", cluster.sslTruststoreLocation().orElseThrow(),
+                "kafka.ssl.truststore.type", "PKCS12",
+                "kafka.ssl.truststore.password", cluster.sslTruststorePassword().orElseThrow());
     }
 
     private Map<String, Object> adminClient(String bootstrap) {
