@@ -42,6 +42,7 @@ public class KafkaClientProperties {
     private final Map<String, Object> security;
     private final String protocol;
     private final Optional<String> mechanism;
+    private final Optional<String> configuredBootstrap;
 
     @Inject
     public KafkaClientProperties(KafkaClusterConfig cluster, Config config) {
@@ -52,6 +53,7 @@ public class KafkaClientProperties {
     public KafkaClientProperties(KafkaClusterConfig cluster, Map<String, String> passThrough) {
         this.protocol = cluster.securityProtocol().trim().toUpperCase(Locale.ROOT);
         this.mechanism = cluster.saslMechanism().map(String::trim);
+        this.configuredBootstrap = cluster.bootstrapServers();
         this.security = Map.copyOf(build(cluster, passThrough, protocol));
     }
 
@@ -63,6 +65,18 @@ public class KafkaClientProperties {
         Map<String, Object> props = new HashMap<>(security);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return props;
+    }
+
+    /**
+     * {@link #forBootstrap(String)} for the cluster of {@code kafka.bootstrap.servers}: clients of an external cluster
+     * (e.g. an ingest producer or a results consumer in their own process).
+     *
+     * @throws IllegalArgumentException when {@code kafka.bootstrap.servers} is not set (the in-process broker's
+     *         address is known only once {@code AvisStreams.start()} has started it: use its return value)
+     */
+    public Map<String, Object> forConfiguredCluster() {
+        return forBootstrap(configuredBootstrap.orElseThrow(() -> new IllegalArgumentException(
+                "kafka.bootstrap.servers is not set (e.g. -Dkafka.bootstrap.servers=host:9092)")));
     }
 
     /** The security settings only (no bootstrap servers), e.g. to merge into a {@link java.util.Properties}. */

@@ -72,6 +72,9 @@ class KafkaClientPropertiesTest {
         assertThat(clients.forBootstrap("127.0.0.1:9092")).containsOnly(Map.entry("bootstrap.servers", "127.0.0.1:9092"),
                 Map.entry("security.protocol", "PLAINTEXT"));
         assertThat(clients.secured()).isFalse();
+        assertThatThrownBy(clients::forConfiguredCluster).hasMessageContaining("kafka.bootstrap.servers");
+        assertThat(clients(Map.of("kafka.bootstrap.servers", "b:9092")).forConfiguredCluster())
+                .containsEntry("bootstrap.servers", "b:9092");
     }
 
     @Test
