@@ -8,7 +8,9 @@ import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.topology.contract.Topic;
 import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.api.ingest.KafkaIngestTransport;
 import io.avisstream.avis.topology.runtime.AvisStreams;
+import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -53,6 +54,8 @@ public class KafkaDemoTransport implements DemoTransport {
     AvisStreams streams;
     @Inject
     TopicContract contract;
+    @Inject
+    KafkaClusterConfig cluster;
 
     /** The topics this transport produces to and reads from: the service's contract. */
     TopicContract contract() {
@@ -60,12 +63,13 @@ public class KafkaDemoTransport implements DemoTransport {
     }
 
     /**
-     * Starts the service's pipeline in this process (in-process broker unless {@code kafka.bootstrap.servers} is
-     * set, topics, Kafka Streams; idempotent) and connects to the cluster it uses.
+     * Without {@code kafka.bootstrap.servers}: starts the service's pipeline in this process (in-process broker,
+     * topics, Kafka Streams; idempotent) and connects to it. With an external cluster: connects only (the service
+     * there does the processing; starting Kafka Streams here would join its consumer group as a second instance).
      */
     @Override
     public Session open(String streamId, Duration topicsTimeout) {
-        String bootstrap = streams.start();
+        String bootstrap = cluster.bootstrapServers().isPresent() ? cluster.bootstrapServers().get() : streams.start();
         return new KafkaSession(bootstrap, contract, streamId, topicsTimeout);
     }
 
@@ -91,24 +95,20 @@ public class KafkaDemoTransport implements DemoTransport {
             this.bootstrap = bootstrap;
             this.contract = contract;
             this.streamId = streamId;
-            Map<String, Object> producerConfig = new HashMap<>();
-            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-            // A frame may be as large as the frames topic allows.
-            producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                    contract.frames().maxMessageBytes());
-            producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "avis-demo-producer-" + streamId);
+            // Idempotent, and a frame may be as large as the frames topic allows (limits from the contract).
+            Map<String, Object> producerConfig = KafkaIngestTransport.producerConfig(bootstrap, contract,
+                    "avis-demo-producer-" + streamId);
             this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
 
             Map<String, Object> consumerConfig = new HashMap<>();
             consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                    contract.masks().maxMessageBytes());
+            // Any record the contract allows on the topics read here (dead letters hold whole frames) is fetchable.
+            int largest = Math.max(contract.dlq().maxMessageBytes(),
+                    Math.max(contract.masks().maxMessageBytes(), contract.events().maxMessageBytes()));
+            consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, largest);
+            consumerConfig.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(largest, 50 << 20));
             consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "avis-demo-consumer-" + streamId);
             this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
             try {
@@ -148,6 +148,11 @@ public class KafkaDemoTransport implements DemoTransport {
         @Override
         public String describe() {
             return bootstrap;
+        }
+
+        @Override
+        public int frameRecordLimit() {
+            return contract.frames().maxMessageBytes();
         }
 
         @Override
