@@ -30,6 +30,8 @@ public class Main implements QuarkusApplication {
     /** Commands that serve HTTP (health, interactive queries). */
     static final Set<String> SERVING = Set.of("serve", "demo");
     static final String HTTP_LISTENER = "quarkus.http.host-enabled";
+    /** Quarkus' own start/stop lines are lifecycle news for a service, noise for a tool's stderr. */
+    static final String QUARKUS_LOG_LEVEL = "quarkus.log.category.\"io.quarkus\".level";
 
     @Inject
     @Any
@@ -38,17 +40,20 @@ public class Main implements QuarkusApplication {
     public static void main(String... args) {
         String command = args.length == 0 ? DEFAULT_COMMAND : args[0];
         boolean http = SERVING.contains(command) && !Arrays.asList(args).contains("--help");
-        boolean set = !http && System.getProperty(HTTP_LISTENER) == null;
-        if (set) {
-            System.setProperty(HTTP_LISTENER, "false");
+        List<String> set = new java.util.ArrayList<>();
+        if (!http) {
+            for (String[] p : new String[][] { { HTTP_LISTENER, "false" }, { QUARKUS_LOG_LEVEL, "WARN" } }) {
+                if (System.getProperty(p[0]) == null) {
+                    System.setProperty(p[0], p[1]);
+                    set.add(p[0]);
+                }
+            }
         }
         try {
             Quarkus.run(Main.class, args);
         } finally {
-            if (set) {
-                // Tests launch several applications in one JVM: leave no trace for the next one.
-                System.clearProperty(HTTP_LISTENER);
-            }
+            // Tests launch several applications in one JVM: leave no trace for the next one.
+            set.forEach(System::clearProperty);
         }
     }
 

@@ -67,6 +67,12 @@ public class ConsumeCommand implements AvisCommand {
     /** Status and summary lines. */
     PrintStream err = System.err;
 
+    /** Where the JSON lines and the status lines go (stdout and stderr unless a test captures them). */
+    public void printTo(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
     record Options(String topicId, Optional<String> stream, Optional<String> bootstrap, boolean fromBeginning,
             long max, Optional<Duration> timeout, boolean summary) {
     }

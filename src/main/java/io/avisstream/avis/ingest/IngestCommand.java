@@ -42,8 +42,17 @@ public class IngestCommand implements AvisCommand {
     /** What the last run did (tests). */
     volatile Summary lastSummary;
 
-    /** Stops the current run as Ctrl-C would (tests). */
     volatile StopSignal stop;
+
+    /** Where status, progress and error lines go (stderr unless a test captures them). */
+    public void printTo(PrintStream console) {
+        this.console = console;
+    }
+
+    /** What the last completed run sent, or null. */
+    public Summary lastSummary() {
+        return lastSummary;
+    }
 
     /** What a run did, printed as its last line. */
     public record Summary(long frames, long audioChunks, long corruptPackets, long reconnects, long refusedTimestamps,
@@ -72,6 +81,7 @@ public class IngestCommand implements AvisCommand {
             console.println("ingest: --input " + options.source() + " is not a readable file");
             return EXIT_BAD_INPUT;
         }
+        lastSummary = null;
         try (StopSignal signal = StopSignal.install()) {
             stop = signal;
             return new Run(options, signal).execute();
@@ -125,7 +135,9 @@ public class IngestCommand implements AvisCommand {
         }
 
         private MediaReader open() {
-            MediaReader.ReadControl control = new MediaReader.ReadControl(OPEN_TIMEOUT,
+            // A live source gets as long to open as it may stay silent once open.
+            MediaReader.ReadControl control = new MediaReader.ReadControl(
+                    options.source().reconnectable() ? options.stallTimeout() : OPEN_TIMEOUT,
                     options.source().reconnectable() ? options.stallTimeout() : Duration.ZERO, options.rtspTransport(),
                     signal::requested);
             return MediaReader.open(options.source(), CHUNK_SAMPLES, control);
