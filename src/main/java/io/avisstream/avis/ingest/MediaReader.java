@@ -232,6 +232,7 @@ public final class MediaReader implements AutoCloseable {
                 av_dict_set(options, "fifo_size", "278876", 0);
             }
             deadline(control.openTimeout());
+            interrupt.reason();
             int opened = avformat_open_input(format, source.location(), inputFormat, options);
             if (opened < 0) {
                 // avformat_open_input frees the context on failure.
@@ -241,9 +242,13 @@ public final class MediaReader implements AutoCloseable {
         } finally {
             av_dict_free(options);
         }
+        // Probing gets a deadline of its own. An interrupted probe may still return success, but it leaves the
+        // I/O context failed for good (every later read returns the interrupt): treat it as a failed open.
+        deadline(control.openTimeout());
         int probed = avformat_find_stream_info(format, (PointerPointer<?>) null);
-        if (probed < 0) {
-            throw new MediaException(Ffmpeg.sentence("cannot probe " + file, probed, interrupt.reason()));
+        String probeInterrupted = interrupt.reason();
+        if (probed < 0 || probeInterrupted != null) {
+            throw new MediaException(Ffmpeg.sentence("cannot probe " + file, probed, probeInterrupted));
         }
         deadline(Duration.ZERO);
         long start = format.start_time();
@@ -314,6 +319,7 @@ public final class MediaReader implements AutoCloseable {
 
     private void readOnePacket() {
         deadline(control.readTimeout());
+        interrupt.reason();
         int ret = av_read_frame(format, packet);
         deadline(Duration.ZERO);
         if (ret == AVERROR_EOF) {
