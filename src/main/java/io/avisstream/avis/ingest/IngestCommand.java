@@ -271,9 +271,10 @@ public class IngestCommand implements AvisCommand {
             lastSummary = summary;
             console.println(String.format(Locale.ROOT,
                     "ingest: stream=%s frames=%d (seq %d..%d) audio_chunks=%d encoding=%s corrupt_packets=%d"
-                            + " reconnects=%d%s%s",
+                            + " reconnects=%d%s%s%s",
                     options.streamId(), frames, firstSeq, firstSeq + frames - 1, chunks, summary.encodings(), corrupt(),
-                    reconnects, clock.refused() > 0 ? " backward_timestamps_dropped=" + clock.refused() : "",
+                    reconnects, clock.discontinuities() > 0 ? " source_clock_jumps=" + clock.discontinuities() : "",
+                    clock.refused() > 0 ? " backward_timestamps_dropped=" + clock.refused() : "",
                     signal.requested() ? " (stopped)" : exit == EXIT_SOURCE_LOST ? " (source lost)" : ""));
             return exit;
         }

@@ -23,6 +23,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT2020_NCL;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_INVALIDDATA;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
@@ -327,7 +328,12 @@ public final class MediaReader implements AutoCloseable {
             return;
         }
         if (ret < 0) {
-            throw new MediaException(Ffmpeg.sentence("cannot read " + file, ret, interrupt.reason()));
+            // The interrupt may have fired in an earlier call (FFmpeg then keeps the I/O context failed): name it.
+            String reason = interrupt.reason();
+            if (reason == null && ret == AVERROR_EXIT) {
+                reason = interrupt.lastReason;
+            }
+            throw new MediaException(Ffmpeg.sentence("cannot read " + file, ret, reason));
         }
         try {
             if (packet.stream_index() == videoIndex && decodeVideo) {
@@ -508,15 +514,19 @@ public final class MediaReader implements AutoCloseable {
     /** FFmpeg's interrupt callback: non-zero ends the blocking call it is polled from. */
     private final class Interrupt extends AVIOInterruptCB.Callback_Pointer {
         private volatile String reason;
+        /** Why it last fired, kept for the life of the reader. */
+        private volatile String lastReason;
 
         @Override
         public int call(Pointer opaque) {
             if (control.stop().getAsBoolean()) {
                 reason = "stopped";
+                lastReason = reason;
                 return 1;
             }
             if (System.nanoTime() > ioDeadlineNanos) {
                 reason = "no data";
+                lastReason = reason;
                 return 1;
             }
             return 0;

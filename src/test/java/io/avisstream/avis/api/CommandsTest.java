@@ -23,7 +23,7 @@ class CommandsTest {
     @Test
     @Launch({ "help" })
     void shouldListTheCommandsWhenAskedForHelp(LaunchResult result) {
-        assertThat(result.getOutput()).contains("serve", "topics", "mel", "ingest", "consume", "(default: serve)");
+        assertThat(result.getOutput()).contains("serve", "topics", "mel", "ingest", "consume", "(default: serve;");
     }
 
     @Test

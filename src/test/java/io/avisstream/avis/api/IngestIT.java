@@ -105,7 +105,7 @@ class IngestIT {
 
     @Test
     void shouldReconnectWhenTheLiveSourceRestartsOnOneMonotonicClock() throws Exception {
-        // Given a source that plays 5 s, stops, and comes back for 5 s
+        // Given a source that plays 5 s, is gone for 4 s (longer than the stall timeout), and comes back for 8 s
         int port = FfmpegCli.freeUdpPort();
         Process first = FfmpegCli.udpSource(port, 5);
         sources.add(first);
@@ -113,11 +113,11 @@ class IngestIT {
 
         // When ingest runs through it (and gives up once the source is gone for good)
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ingest.run("--input",
-                "udp://127.0.0.1:" + port, "--stream", stream, "--bootstrap", bootstrap, "--stall-timeout", "3s",
-                "--reconnect-timeout", "4s"));
+                "udp://127.0.0.1:" + port, "--stream", stream, "--bootstrap", bootstrap, "--stall-timeout", "2s",
+                "--reconnect-timeout", "5s"));
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(1000);
-        Process second = FfmpegCli.udpSource(port, 5);
+        Thread.sleep(4000);
+        Process second = FfmpegCli.udpSource(port, 8);
         sources.add(second);
         int exit = run.get(120, TimeUnit.SECONDS);
 

@@ -77,6 +77,26 @@ class IngestPartsTest {
     }
 
     @Test
+    void shouldContinueAfterTheLastItemWhenTheSourceClockJumpsWithinAConnection() {
+        // Given a source at 5 s that restarts at 0 behind the same address, then resets its clock far ahead
+        PtsTimeline clock = new PtsTimeline(0, 40_000);
+        clock.frame(5_000_000);
+        clock.audio(5_000_000, 100_000);
+
+        // When
+        long restarted = clock.frame(0);
+        long next = clock.frame(40_000);
+        long reset = clock.frame(3_600_000_000L);
+
+        // Then
+        assertThat(restarted).isEqualTo(5_100_000 + 40_000);
+        assertThat(next).isEqualTo(5_180_000);
+        assertThat(reset).isEqualTo(5_220_000);
+        assertThat(clock.discontinuities()).isEqualTo(2);
+        assertThat(clock.refused()).isZero();
+    }
+
+    @Test
     void shouldSampleFramesOnTheFpsGrid() {
         FrameSampler tenOfTwentyFive = new FrameSampler(10);
         List<Long> kept = LongStream.range(0, 25).map(i -> i * 40_000).filter(tenOfTwentyFive::keep).boxed().toList();

@@ -8,7 +8,7 @@ import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.topology.contract.Topic;
 import io.avisstream.avis.topology.contract.TopicContract;
-import io.avisstream.avis.api.ingest.KafkaIngestTransport;
+import io.avisstream.avis.api.ingest.StreamProducer;
 import io.avisstream.avis.topology.runtime.AvisStreams;
 import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,22 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,9 +71,8 @@ public class KafkaDemoTransport implements DemoTransport {
         private final String bootstrap;
         private final TopicContract contract;
         private final String streamId;
-        private final KafkaProducer<String, byte[]> producer;
+        private final StreamProducer producer;
         private final KafkaConsumer<String, byte[]> consumer;
-        private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
         /** What came back so far, collected by {@link #poll} during and after sending. */
         private final TreeMap<Long, MasksMessage> masks = new TreeMap<>();
         private final Map<Long, Long> receivedAtNanos = new HashMap<>();
@@ -88,17 +80,13 @@ public class KafkaDemoTransport implements DemoTransport {
         private long duplicates;
         /** This stream's records the service rejected during the run, by dead-letter reason. */
         private final Map<String, Long> deadLetters = new TreeMap<>();
-        /** Record timestamps follow the clip's pts from the moment the session opened. */
-        private final long baseEpochMillis = System.currentTimeMillis();
 
         KafkaSession(String bootstrap, TopicContract contract, String streamId, Duration topicsTimeout) {
             this.bootstrap = bootstrap;
             this.contract = contract;
             this.streamId = streamId;
             // Idempotent, and a frame may be as large as the frames topic allows (limits from the contract).
-            Map<String, Object> producerConfig = KafkaIngestTransport.producerConfig(bootstrap, contract,
-                    "avis-demo-producer-" + streamId);
-            this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+            this.producer = new StreamProducer(bootstrap, contract, streamId, "avis-demo-producer-" + streamId, 256);
 
             Map<String, Object> consumerConfig = new HashMap<>();
             consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -157,44 +145,17 @@ public class KafkaDemoTransport implements DemoTransport {
 
         @Override
         public void send(FrameMessage frame) {
-            send(contract.frames(), frame, frame.ptsMicros());
+            producer.send(frame);
         }
 
         @Override
         public void send(AudioChunkMessage chunk) {
-            send(contract.audio(), chunk, chunk.startMicros());
-        }
-
-        private <V> void send(Topic<String, V> topic, V value, long micros) {
-            byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-            inFlight.add(producer.send(new ProducerRecord<>(topic.name(), null, baseEpochMillis + micros / 1000,
-                    streamId, bytes)));
-            if (inFlight.size() >= 256) {
-                awaitAcks();
-            }
+            producer.send(chunk);
         }
 
         @Override
         public void flush() {
             producer.flush();
-            awaitAcks();
-        }
-
-        /** Surfaces a failed send here instead of losing it in a callback. */
-        private void awaitAcks() {
-            try {
-                for (Future<RecordMetadata> ack : inFlight) {
-                    ack.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sending", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the broker rejected a demo record: " + e.getCause().getMessage(),
-                        e.getCause());
-            } finally {
-                inFlight.clear();
-            }
         }
 
         @Override
@@ -274,7 +235,7 @@ public class KafkaDemoTransport implements DemoTransport {
         @Override
         public void close() {
             try {
-                producer.close(Duration.ofSeconds(10));
+                producer.close();
             } finally {
                 consumer.close(Duration.ofSeconds(5));
             }

@@ -3,20 +3,17 @@ package io.avisstream.avis.api.ingest;
 import io.avisstream.avis.ingest.IngestTransport;
 import io.avisstream.avis.message.AudioChunkMessage;
 import io.avisstream.avis.message.FrameMessage;
-import io.avisstream.avis.topology.contract.Topic;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,16 +22,11 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
@@ -116,17 +108,14 @@ public class KafkaIngestTransport implements IngestTransport {
         private final TopicContract contract;
         private final String streamId;
         private final int framePartitions;
-        private final KafkaProducer<String, byte[]> producer;
-        private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
-        private long baseEpochMillis = Long.MIN_VALUE;
+        private final StreamProducer producer;
 
         KafkaSink(String bootstrap, TopicContract contract, String streamId, int framePartitions) {
             this.bootstrap = bootstrap;
             this.contract = contract;
             this.streamId = streamId;
             this.framePartitions = framePartitions;
-            this.producer = new KafkaProducer<>(producerConfig(bootstrap, contract, "avis-ingest-" + streamId),
-                    new StringSerializer(), new ByteArraySerializer());
+            this.producer = new StreamProducer(bootstrap, contract, streamId, "avis-ingest-" + streamId, 64);
         }
 
         @Override
@@ -181,53 +170,22 @@ public class KafkaIngestTransport implements IngestTransport {
 
         @Override
         public void send(FrameMessage frame) {
-            send(contract.frames(), frame, frame.ptsMicros());
+            producer.send(frame);
         }
 
         @Override
         public void send(AudioChunkMessage chunk) {
-            send(contract.audio(), chunk, chunk.startMicros());
-        }
-
-        private <V> void send(Topic<String, V> topic, V value, long micros) {
-            if (baseEpochMillis == Long.MIN_VALUE) {
-                // Record timestamps follow the stream's pts from the first record on: Kafka Streams interleaves
-                // frames and audio by them.
-                baseEpochMillis = System.currentTimeMillis() - micros / 1000;
-            }
-            byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-            inFlight.add(producer.send(new ProducerRecord<>(topic.name(), null, baseEpochMillis + micros / 1000,
-                    streamId, bytes)));
-            if (inFlight.size() >= 64) {
-                awaitAcks();
-            }
+            producer.send(chunk);
         }
 
         @Override
         public void flush() {
             producer.flush();
-            awaitAcks();
-        }
-
-        private void awaitAcks() {
-            try {
-                for (Future<RecordMetadata> ack : inFlight) {
-                    ack.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sending");
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("Kafka at " + bootstrap + " did not take a record: "
-                        + e.getCause().getMessage());
-            } finally {
-                inFlight.clear();
-            }
         }
 
         @Override
         public void close() {
-            producer.close(Duration.ofSeconds(10));
+            producer.close();
         }
     }
 }
