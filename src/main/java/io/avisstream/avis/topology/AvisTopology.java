@@ -43,7 +43,7 @@ public final class AvisTopology {
         topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings), AUDIO_SOURCE);
         topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings), FRAMES_DECODE, AUDIO_DECODE);
         topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings), JOIN);
-        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings), INFER);
+        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, engine.info()::className), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
         topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, Map.of()), JOIN);
