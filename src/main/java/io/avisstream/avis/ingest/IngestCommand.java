@@ -103,6 +103,7 @@ public class IngestCommand implements AvisCommand {
         private boolean jpegSent;
         private long firstSeq;
         private long lastMediaNanos = System.nanoTime();
+        private boolean reconnecting;
 
         Run(IngestOptions options, StopSignal signal) {
             this.options = options;
@@ -134,10 +135,15 @@ public class IngestCommand implements AvisCommand {
             }
         }
 
+        /**
+         * Opens the source: the first time with at least {@link #OPEN_TIMEOUT} (a source that is just starting),
+         * a reconnect attempt with the stall timeout (the backoff loop tries again).
+         */
         private MediaReader open() {
-            // A live source gets as long to open as it may stay silent once open.
-            MediaReader.ReadControl control = new MediaReader.ReadControl(
-                    options.source().reconnectable() ? options.stallTimeout() : OPEN_TIMEOUT,
+            boolean retry = reconnecting;
+            Duration openTimeout = retry ? options.stallTimeout()
+                    : OPEN_TIMEOUT.compareTo(options.stallTimeout()) > 0 ? OPEN_TIMEOUT : options.stallTimeout();
+            MediaReader.ReadControl control = new MediaReader.ReadControl(openTimeout,
                     options.source().reconnectable() ? options.stallTimeout() : Duration.ZERO, options.rtspTransport(),
                     signal::requested);
             return MediaReader.open(options.source(), CHUNK_SAMPLES, control);
@@ -293,7 +299,7 @@ public class IngestCommand implements AvisCommand {
             reader.close();
             reader = null;
             long lostAt = System.nanoTime();
-            LOG.warnf("ingest: %s lost (%s); reconnecting", options.source(), reason);
+            console.println("ingest: " + options.source() + " lost (" + reason + "); reconnecting");
             Duration backoff = Duration.ofMillis(500);
             while (!signal.requested()) {
                 if (!options.reconnectTimeout().isZero()
@@ -304,14 +310,19 @@ public class IngestCommand implements AvisCommand {
                 }
                 sleep(backoff.toMillis());
                 try {
+                    reconnecting = true;
                     reader = open();
                     clock.newSegment((System.nanoTime() - lastMediaNanos) / 1000);
                     reconnects++;
-                    LOG.infof("ingest: %s reconnected after %d ms", options.source(),
-                            (System.nanoTime() - lostAt) / 1_000_000);
+                    console.println("ingest: " + options.source() + " reconnected after "
+                            + (System.nanoTime() - lostAt) / 1_000_000 + " ms");
                     return true;
                 } catch (MediaException e) {
                     LOG.debugf("ingest: reconnect failed: %s", e.getMessage());
+                } finally {
+                    reconnecting = false;
+                }
+                if (reader == null) {
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
             }

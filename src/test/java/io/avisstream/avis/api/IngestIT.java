@@ -105,7 +105,7 @@ class IngestIT {
 
     @Test
     void shouldReconnectWhenTheLiveSourceRestartsOnOneMonotonicClock() throws Exception {
-        // Given a source that plays 5 s, is gone for 4 s (longer than the stall timeout), and comes back for 8 s
+        // Given a source that plays 5 s, is gone until ingest counts it as lost, and comes back for 5 s
         int port = FfmpegCli.freeUdpPort();
         Process first = FfmpegCli.udpSource(port, 5);
         sources.add(first);
@@ -114,17 +114,21 @@ class IngestIT {
         // When ingest runs through it (and gives up once the source is gone for good)
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ingest.run("--input",
                 "udp://127.0.0.1:" + port, "--stream", stream, "--bootstrap", bootstrap, "--stall-timeout", "2s",
-                "--reconnect-timeout", "5s"));
+                "--reconnect-timeout", "6s"));
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(4000);
-        Process second = FfmpegCli.udpSource(port, 8);
+        // (ingest may lag behind the source on a loaded machine: the second run starts once ingest saw the loss)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!console().contains("lost (") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Process second = FfmpegCli.udpSource(port, 5);
         sources.add(second);
         int exit = run.get(120, TimeUnit.SECONDS);
 
         // Then frames of both runs, pts increasing across the gap, every frame has its masks (a loaded machine may
         // stall the source once more: at least one reconnect)
         assertThat(exit).as(console()).isEqualTo(IngestCommand.EXIT_SOURCE_LOST);
-        assertThat(console()).contains("--reconnect-timeout");
+        assertThat(console()).contains("lost (", "reconnected after", "--reconnect-timeout");
         IngestCommand.Summary sent = ingest.lastSummary();
         assertThat(sent.reconnects()).isPositive();
         List<MasksMessage> masks = consumeMasks(stream, sent.frames());
