@@ -44,6 +44,7 @@ class ArchitectureTest {
             "engine", "media audio message",
             "ingest", "audio media message " + ROOT,
             "bench", "engine media audio message " + ROOT,
+            "eval", "media " + ROOT,
             "dlq", "message",
             "topology.contract", "message",
             "topology", "topology.contract dlq engine tracking events media message",

@@ -9,6 +9,7 @@ import io.avisstream.avis.ingest.CliDurations;
 import io.avisstream.avis.ingest.StopSignal;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.topology.contract.TopicSpec;
+import io.avisstream.avis.topology.runtime.KafkaClientProperties;
 import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -61,6 +62,8 @@ public class ConsumeCommand implements AvisCommand {
     TopicContract contract;
     @Inject
     KafkaClusterConfig cluster;
+    @Inject
+    KafkaClientProperties clients;
 
     /** Data (JSON lines); a field so tests can capture it. */
     PrintStream out = System.out;
@@ -142,11 +145,12 @@ public class ConsumeCommand implements AvisCommand {
     @Override
     public int run(String... args) {
         Options options = parse(args);
-        String bootstrap = KafkaIngestTransport.bootstrap(options.bootstrap(), cluster, "consume");
+        Map<String, Object> client = clients.forBootstrap(
+                KafkaIngestTransport.bootstrap(options.bootstrap(), cluster, "consume"));
         TopicSpec spec = contract.get(options.topicId());
         Map<String, TopicDescription> described;
         try {
-            described = KafkaIngestTransport.requireTopics(bootstrap, List.of(spec.name()));
+            described = KafkaIngestTransport.requireTopics(client, List.of(spec.name()));
         } catch (IllegalStateException e) {
             err.println("consume: " + e.getMessage());
             return EXIT_UNAVAILABLE;
@@ -158,8 +162,7 @@ public class ConsumeCommand implements AvisCommand {
                 .orElseGet(() -> described.get(spec.name()).partitions().stream()
                         .map(p -> new TopicPartition(spec.name(), p.partition())).toList());
 
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Any record the contract allows on this topic must be fetchable.

@@ -10,6 +10,7 @@ import io.avisstream.avis.topology.contract.Topic;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.api.ingest.StreamProducer;
 import io.avisstream.avis.topology.runtime.AvisStreams;
+import io.avisstream.avis.topology.runtime.KafkaClientProperties;
 import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -49,6 +51,8 @@ public class KafkaDemoTransport implements DemoTransport {
     TopicContract contract;
     @Inject
     KafkaClusterConfig cluster;
+    @Inject
+    KafkaClientProperties clients;
 
     /** The topics this transport produces to and reads from: the service's contract. */
     TopicContract contract() {
@@ -63,7 +67,7 @@ public class KafkaDemoTransport implements DemoTransport {
     @Override
     public Session open(String streamId, Duration topicsTimeout) {
         String bootstrap = cluster.bootstrapServers().isPresent() ? cluster.bootstrapServers().get() : streams.start();
-        return new KafkaSession(bootstrap, contract, streamId, topicsTimeout);
+        return new KafkaSession(clients.forBootstrap(bootstrap), contract, streamId, topicsTimeout);
     }
 
     static final class KafkaSession implements Session {
@@ -81,15 +85,20 @@ public class KafkaDemoTransport implements DemoTransport {
         /** This stream's records the service rejected during the run, by dead-letter reason. */
         private final Map<String, Long> deadLetters = new TreeMap<>();
 
+        /** A PLAINTEXT session on {@code bootstrap} (the tests' in-process broker). */
         KafkaSession(String bootstrap, TopicContract contract, String streamId, Duration topicsTimeout) {
-            this.bootstrap = bootstrap;
+            this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), contract, streamId, topicsTimeout);
+        }
+
+        /** @param client bootstrap servers and security settings ({@link KafkaClientProperties#forBootstrap}) */
+        KafkaSession(Map<String, Object> client, TopicContract contract, String streamId, Duration topicsTimeout) {
+            this.bootstrap = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
             this.contract = contract;
             this.streamId = streamId;
             // Idempotent, and a frame may be as large as the frames topic allows (limits from the contract).
-            this.producer = new StreamProducer(bootstrap, contract, streamId, "avis-demo-producer-" + streamId, 256);
+            this.producer = new StreamProducer(client, contract, streamId, "avis-demo-producer-" + streamId, 256);
 
-            Map<String, Object> consumerConfig = new HashMap<>();
-            consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Map<String, Object> consumerConfig = new HashMap<>(client);
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             // Any record the contract allows on the topics read here (dead letters hold whole frames) is fetchable.

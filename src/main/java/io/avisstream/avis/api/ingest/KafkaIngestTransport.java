@@ -4,6 +4,7 @@ import io.avisstream.avis.ingest.IngestTransport;
 import io.avisstream.avis.message.AudioChunkMessage;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.topology.runtime.KafkaClientProperties;
 import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,6 +49,8 @@ public class KafkaIngestTransport implements IngestTransport {
     TopicContract contract;
     @Inject
     KafkaClusterConfig cluster;
+    @Inject
+    KafkaClientProperties clients;
 
     /** The cluster to use: the option, else {@code kafka.bootstrap.servers}; a usage error when neither is set. */
     public static String bootstrap(Optional<String> option, KafkaClusterConfig cluster, String command) {
@@ -57,10 +60,12 @@ public class KafkaIngestTransport implements IngestTransport {
     }
 
     /** Fails with one sentence unless every topic exists on the cluster (checked with an admin client). */
-    public static Map<String, TopicDescription> requireTopics(String bootstrap, List<String> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis()))) {
+    public static Map<String, TopicDescription> requireTopics(Map<String, Object> client, List<String> topics) {
+        String bootstrap = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(config)) {
             return admin.describeTopics(topics).allTopicNames().get(CONNECT_TIMEOUT.toMillis() + 1000,
                     TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -80,18 +85,18 @@ public class KafkaIngestTransport implements IngestTransport {
 
     @Override
     public Sink open(Optional<String> bootstrapOption, String streamId) {
-        String bootstrap = bootstrap(bootstrapOption, cluster, "ingest");
-        Map<String, TopicDescription> topics = requireTopics(bootstrap,
+        Map<String, Object> client = clients.forBootstrap(bootstrap(bootstrapOption, cluster, "ingest"));
+        Map<String, TopicDescription> topics = requireTopics(client,
                 List.of(contract.frames().name(), contract.audio().name()));
         int partitions = topics.get(contract.frames().name()).partitions().size();
-        return new KafkaSink(bootstrap, contract, streamId, partitions);
+        return new KafkaSink(client, contract, streamId, partitions);
     }
 
     /** Producer settings every client that writes frames needs: limits from the contract, idempotence. */
-    public static Map<String, Object> producerConfig(String bootstrap, TopicContract contract, String clientId) {
+    public static Map<String, Object> producerConfig(Map<String, Object> client, TopicContract contract,
+            String clientId) {
         int largest = Math.max(contract.frames().maxMessageBytes(), contract.audio().maxMessageBytes());
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -104,18 +109,20 @@ public class KafkaIngestTransport implements IngestTransport {
     }
 
     static final class KafkaSink implements Sink {
+        private final Map<String, Object> client;
         private final String bootstrap;
         private final TopicContract contract;
         private final String streamId;
         private final int framePartitions;
         private final StreamProducer producer;
 
-        KafkaSink(String bootstrap, TopicContract contract, String streamId, int framePartitions) {
-            this.bootstrap = bootstrap;
+        KafkaSink(Map<String, Object> client, TopicContract contract, String streamId, int framePartitions) {
+            this.client = client;
+            this.bootstrap = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
             this.contract = contract;
             this.streamId = streamId;
             this.framePartitions = framePartitions;
-            this.producer = new StreamProducer(bootstrap, contract, streamId, "avis-ingest-" + streamId, 64);
+            this.producer = new StreamProducer(client, contract, streamId, "avis-ingest-" + streamId, 64);
         }
 
         @Override
@@ -133,8 +140,7 @@ public class KafkaIngestTransport implements IngestTransport {
             // The partition the default partitioner gives the key (the producer and Kafka Streams agree on it).
             int partition = Utils.toPositive(Utils.murmur2(streamId.getBytes(StandardCharsets.UTF_8))) % framePartitions;
             TopicPartition tp = new TopicPartition(contract.frames().name(), partition);
-            Map<String, Object> config = new HashMap<>();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Map<String, Object> config = new HashMap<>(client);
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, contract.frames().maxMessageBytes());
             config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, contract.frames().maxMessageBytes());

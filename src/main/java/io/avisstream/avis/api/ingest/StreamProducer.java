@@ -7,9 +7,11 @@ import io.avisstream.avis.topology.contract.TopicContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,13 +34,17 @@ public final class StreamProducer implements AutoCloseable {
     private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
     private long baseEpochMillis = Long.MIN_VALUE;
 
-    /** @param maxInFlight records sent before their acknowledgements are awaited */
-    public StreamProducer(String bootstrap, TopicContract contract, String streamId, String clientId, int maxInFlight) {
-        this.bootstrap = bootstrap;
+    /**
+     * @param client bootstrap servers and security settings ({@code KafkaClientProperties.forBootstrap})
+     * @param maxInFlight records sent before their acknowledgements are awaited
+     */
+    public StreamProducer(Map<String, Object> client, TopicContract contract, String streamId, String clientId,
+            int maxInFlight) {
+        this.bootstrap = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         this.contract = contract;
         this.streamId = streamId;
         this.maxInFlight = maxInFlight;
-        this.producer = new KafkaProducer<>(KafkaIngestTransport.producerConfig(bootstrap, contract, clientId),
+        this.producer = new KafkaProducer<>(KafkaIngestTransport.producerConfig(client, contract, clientId),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
