@@ -358,6 +358,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clips-per-iter", type=int, help="override clips (videos) per iteration")
     parser.add_argument("--seed", type=int, help="override the seed")
     parser.add_argument("--split", default="train")
+    parser.add_argument("--count-weight", type=float, help="override the count-loss weight (official 1.0)")
     parser.add_argument("--audio-proj-init", choices=("default", "standardise"),
                         help="override the preset (use 'default' with --init from a run that already standardised)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
@@ -371,6 +372,8 @@ def main(argv=None) -> int:
     if "iters" in overrides:  # keep the LR steps at the same fraction of the run
         overrides["lr_steps"] = tuple(round(s * args.iters / cfg.iters) for s in cfg.lr_steps)
     cfg = replace(cfg, **overrides)
+    if args.count_weight is not None:
+        cfg = replace(cfg, loss=replace(cfg.loss, count_weight=args.count_weight))
     train(cfg, Path(args.data), Path(args.out), resume=args.resume, init=args.init, split=args.split,
           progress=not args.no_progress, audio_init=args.audio_init)
     return 0
