@@ -50,7 +50,7 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         this.engine = engine;
         this.settings = settings;
         this.engineName = engine.info().name();
-        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge());
+        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge(), settings.duplicateIou());
     }
 
     @Override
