@@ -31,6 +31,12 @@ public final class AvisTopology {
     }
 
     public static Topology build(Engine engine, TopologySettings settings, TopicContract contract) {
+        return build(engine, settings, contract, PipelineObserver.NONE);
+    }
+
+    /** The topology with its processors reporting to {@code observer} (metrics, dashboard). */
+    public static Topology build(Engine engine, TopologySettings settings, TopicContract contract,
+            PipelineObserver observer) {
         String frames = contract.frames().name();
         String audio = contract.audio().name();
         // Buffered frames are as large as frames: their changelog must accept what the frames topic accepts.
@@ -39,11 +45,11 @@ public final class AvisTopology {
         Topology topology = new Topology();
         topology.addSource(FRAMES_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), frames);
         topology.addSource(AUDIO_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), audio);
-        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings), FRAMES_SOURCE);
-        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings), AUDIO_SOURCE);
-        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings), FRAMES_DECODE, AUDIO_DECODE);
-        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings), JOIN);
-        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings), INFER);
+        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings, observer), FRAMES_SOURCE);
+        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings, observer), AUDIO_SOURCE);
+        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings, observer), FRAMES_DECODE, AUDIO_DECODE);
+        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings, observer), JOIN);
+        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, observer), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
         topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, Map.of()), JOIN);

@@ -24,10 +24,12 @@ import io.avisstream.avis.message.MasksMessage;
  */
 final class EventsProcessor implements Processor<String, Object, Object, Object> {
     private final SoundingEventDetector detector;
+    private final PipelineObserver observer;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
 
-    EventsProcessor(TopologySettings settings) {
+    EventsProcessor(TopologySettings settings, PipelineObserver observer) {
+        this.observer = observer;
         this.detector = new SoundingEventDetector(settings.onFrames(), settings.offFrames());
     }
 
@@ -54,6 +56,7 @@ final class EventsProcessor implements Processor<String, Object, Object, Object>
                     e.trackId(), e.classId(), e.classId() == null ? null : AvisClasses.name(e.classId()), e.count(),
                     e.previousCount());
             context.forward(record.withValue((Object) event), TopologyNames.EVENTS_SINK);
+            observer.event(event);
         }
     }
 

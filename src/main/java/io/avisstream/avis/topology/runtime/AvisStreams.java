@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +29,7 @@ import io.avisstream.avis.events.EventsConfig;
 import io.avisstream.avis.topology.AvisTopology;
 import io.avisstream.avis.topology.InferenceConfig;
 import io.avisstream.avis.topology.JoinConfig;
+import io.avisstream.avis.topology.PipelineObserver;
 import io.avisstream.avis.topology.TopologySettings;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.tracking.TrackingConfig;
@@ -65,10 +68,15 @@ public class AvisStreams {
     Config config;
     @Inject
     TopicContract contract;
+    /** Metrics, dashboard: whoever watches the processors (none in a build without them). */
+    @Inject
+    @Any
+    Instance<PipelineObserver> observers;
 
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
     private EmbeddedKafka embedded;
     private KafkaStreams streams;
+    private PipelineObserver observer = PipelineObserver.NONE;
     private String bootstrapServers;
 
     /** Starts broker (if needed), topics and topology; idempotent. Returns the bootstrap servers in use. */
@@ -95,9 +103,12 @@ public class AvisStreams {
         }
         TopicAdmin.ensure(bootstrapServers, contract, runtime.createTopics());
 
-        Topology topology = AvisTopology.build(engine, settings, contract);
+        PipelineObserver observer = PipelineObserver.of(observers.stream().toList());
+        Topology topology = AvisTopology.build(observer.engine(engine), settings, contract, observer);
         LOG.debugf("Topology:%n%s", topology.describe());
         streams = new KafkaStreams(topology, streamsProperties(bootstrapServers));
+        observer.streamsCreated(streams);
+        this.observer = observer;
         streams.setUncaughtExceptionHandler(e -> {
             // A processing error is a bug or an engine failure, never bad input (that goes to the DLQ): stop this
             // instance rather than loop on the same record; exactly-once keeps the outputs clean.
@@ -204,6 +215,7 @@ public class AvisStreams {
 
     public synchronized void close() {
         if (streams != null) {
+            observer.streamsClosing(streams);
             streams.close(Duration.ofSeconds(30));
             streams = null;
         }
