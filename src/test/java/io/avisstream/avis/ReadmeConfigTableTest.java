@@ -31,7 +31,7 @@ class ReadmeConfigTableTest {
     static final List<Class<?>> MAPPINGS = List.of(KafkaClusterConfig.class, BrokerConfig.class,
             StreamsRuntimeConfig.class, JoinConfig.class, InferenceConfig.class, TrackingConfig.class, EventsConfig.class,
             EngineConfig.class, io.avisstream.avis.dashboard.DashboardConfig.class);
-    private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events|engine)"
+    private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events|engine|dashboard)"
             + "\\.[a-z0-9.-]+)|kafka\\.bootstrap\\.servers)` \\|", Pattern.MULTILINE);
 
     @Test

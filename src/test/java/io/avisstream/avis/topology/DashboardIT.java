@@ -4,15 +4,13 @@ import static io.avisstream.avis.topology.TestStreams.chunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.dashboard.HeadlessChromium;
 import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MessageCodec;
@@ -43,7 +42,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class DashboardIT {
     private static final TopicContract CONTRACT = TopicContract.bundled();
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String STREAM = "dash-live";
     private static final int W = 320;
     private static final int H = 180;
@@ -58,63 +56,67 @@ class DashboardIT {
     @TestHTTPResource("/dashboard/")
     URI page;
 
+    @TestHTTPResource("/dashboard/api/streams")
+    URI streamsApi;
+
     @Test
     void shouldShowTheLatestFrameWithItsMasksAndTheEventsLive() throws Exception {
-        assumeThat(Files.isExecutable(CHROMIUM)).as("headless Chromium at " + CHROMIUM).isTrue();
+        assumeThat(Files.isExecutable(HeadlessChromium.BINARY)).as("headless Chromium at " + HeadlessChromium.BINARY)
+                .isTrue();
         String bootstrap = streams.start();
         Path out = Files.createDirectories(Path.of("target/dashboard"));
-        String url = page + "?stream=" + STREAM;
 
         // Given the page open before the stream has sent anything
-        Process dom = chromium(out.resolve("profile-dom"), List.of("--dump-dom", "--virtual-time-budget=20000", url),
-                out.resolve("dom.html"));
-        Thread.sleep(3000);
+        try (HeadlessChromium chromium = HeadlessChromium.open(page + "?stream=" + STREAM, out.resolve("profile"), 1280,
+                800)) {
+            chromium.awaitDom(html -> html.contains("id=\"status\""), Duration.ofSeconds(30));
 
-        // When the stream plays 3 s: two static objects, loud audio (both sounding: onset at the 2nd inferred frame)
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, "5"),
-                new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < 35; i++) {
-                producer.send(new ProducerRecord<>(CONTRACT.audio().name(), STREAM,
-                        MessageCodec.AUDIO.encode(chunk(STREAM, i, true))));
+            // When the stream plays 3 s: two static objects, loud audio (both sounding: onset at the 2nd inferred frame)
+            long sent = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, "5"),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < 35; i++) {
+                    producer.send(new ProducerRecord<>(CONTRACT.audio().name(), STREAM,
+                            MessageCodec.AUDIO.encode(chunk(STREAM, i, true))));
+                }
+                for (int seq = 0; seq < FRAMES; seq++) {
+                    producer.send(new ProducerRecord<>(CONTRACT.frames().name(), STREAM,
+                            MessageCodec.FRAMES.encode(frame(seq))));
+                }
+                producer.flush();
             }
-            for (int seq = 0; seq < FRAMES; seq++) {
-                producer.send(new ProducerRecord<>(CONTRACT.frames().name(), STREAM, MessageCodec.FRAMES.encode(frame(seq))));
-            }
-            producer.flush();
+
+            // Then the onsets arrive in the page's event feed within seconds (pushed over SSE)
+            String html = chromium.awaitDom(h -> attributes(h, "li", "data-type=\"onset\"").size() >= 2,
+                    Duration.ofSeconds(90));
+            double seconds = (System.nanoTime() - sent) / 1e9;
+            assertThat(attributes(html, "li", "data-type=\"onset\"")).as("onset events in the feed").hasSize(2)
+                    .allMatch(li -> li.contains(STREAM));
+            System.out.printf("dashboard: onsets shown %.1f s after the stream was sent%n", seconds);
+
+            // And the last frame with both masks decoded in the browser (areas = the objects' pixel counts), both
+            // sounding, and the stream in the list
+            String api = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(streamsApi)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(api).contains("\"streamId\":\"" + STREAM + "\"", "\"soundingCount\":2");
+            html = chromium.awaitDom(h -> h.contains("data-seq=\"" + (FRAMES - 1) + "\""), Duration.ofSeconds(30));
+            Files.writeString(out.resolve("dom.html"), html);
+            assertThat(html).contains("data-seq=\"" + (FRAMES - 1) + "\"");
+            assertThat(attributes(html, "li", "data-stream=\"" + STREAM + "\"")).as("stream list").isNotEmpty();
+            List<String> instances = attributes(html, "li", "data-area=");
+            assertThat(instances).as("instances drawn").hasSize(2);
+            assertThat(instances).anyMatch(li -> li.contains("data-area=\"" + RED[2] * RED[3] + "\"")
+                    && li.contains("data-sounding=\"true\""));
+            assertThat(instances).anyMatch(li -> li.contains("data-area=\"" + GREEN[2] * GREEN[3] + "\"")
+                    && li.contains("data-sounding=\"true\""));
+            assertThat(html).contains("id=\"sounding\" class=\"badge on\" data-count=\"2\"");
+
+            // And a screenshot of the page, kept as a test artifact
+            Path png = out.resolve("dashboard.png");
+            Files.write(png, chromium.screenshot());
+            assertThat(Files.size(png)).isGreaterThan(10_000);
         }
-
-        // Then the page, dumped once its time budget is spent, shows the frame, the masks and the events
-        assertThat(dom.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        String html = Files.readString(out.resolve("dom.html"), StandardCharsets.UTF_8);
-        assertThat(attributes(html, "li", "data-stream=\"" + STREAM + "\"")).as("stream list").isNotEmpty();
-        List<String> instances = attributes(html, "li", "data-area=");
-        assertThat(instances).as("instances drawn").hasSize(2);
-        assertThat(instances).anyMatch(li -> li.contains("data-area=\"" + RED[2] * RED[3] + "\"")
-                && li.contains("data-sounding=\"true\""));
-        assertThat(instances).anyMatch(li -> li.contains("data-area=\"" + GREEN[2] * GREEN[3] + "\"")
-                && li.contains("data-sounding=\"true\""));
-        assertThat(html).contains("data-count=\"2\"");
-        List<String> onsets = attributes(html, "li", "data-type=\"onset\"");
-        assertThat(onsets).as("onset events in the feed").hasSize(2).allMatch(li -> li.contains(STREAM));
-
-        // And a screenshot of the page (kept under target/dashboard)
-        Path png = out.resolve("dashboard.png");
-        Files.deleteIfExists(png);
-        Process shot = chromium(out.resolve("profile-shot"), List.of("--screenshot=" + png.toAbsolutePath(),
-                "--window-size=1280,800", "--virtual-time-budget=5000", url), out.resolve("screenshot.log"));
-        assertThat(shot.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(png).exists();
-        assertThat(Files.size(png)).isGreaterThan(10_000);
-    }
-
-    private static Process chromium(Path profile, List<String> args, Path stdout) throws IOException {
-        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectOutput(stdout.toFile())
-                .redirectError(stdout.resolveSibling(stdout.getFileName() + ".err").toFile()).start();
     }
 
     /** The opening tags of {@code tag} elements that contain {@code needle}. */
