@@ -90,7 +90,7 @@ public final class EngineBench {
                         st.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / frames));
             }
             WindowRequest window = window(engine);
-            interleave("decode-live/1", "decode (threshold " + settings.scoreThreshold() + ")", 1,
+            interleave("decode-live/1", "decode (threshold " + engine.scoreThreshold() + ")", 1,
                     () -> engine.decodeWindows(List.of(window)), null, null, options.frames(), measured, torch);
             try (BatchingEngine batching = new BatchingEngine(new Unclosable(engine), 8, settings.batchMaxWait())) {
                 List<FrameRequest> one = requests(1, 0);
@@ -99,7 +99,7 @@ public final class EngineBench {
                 measured.put("batching-8-callers/8", concurrent(batching, options.frames()));
             }
             // The official step scores masks for every top-k pair; threshold 0 makes the Java engine do that work too.
-            try (AcvisEngine all = EngineFactory.create(settings.withScoring(settings.topK(), 0f).withWarmUp(false),
+            try (AcvisEngine all = EngineFactory.create(settings.withScoring(engine.topK(), 0f).withWarmUp(false),
                     ledger)) {
                 WindowRequest allWindow = window(all);
                 interleave("decode/1", "decode (threshold 0: all top-k masked)", 1,

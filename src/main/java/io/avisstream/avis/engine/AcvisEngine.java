@@ -1,43 +1,30 @@
 package io.avisstream.avis.engine;
 
-import static io.avisstream.avis.engine.GraphContract.AUDIO;
-import static io.avisstream.avis.engine.GraphContract.AUDIO_FEATURES;
 import static io.avisstream.avis.engine.GraphContract.CLASS_LOGITS;
 import static io.avisstream.avis.engine.GraphContract.COUNT_LOGITS;
-import static io.avisstream.avis.engine.GraphContract.FRAME;
 import static io.avisstream.avis.engine.GraphContract.FRAME_QUERIES;
-import static io.avisstream.avis.engine.GraphContract.IMAGE;
-import static io.avisstream.avis.engine.GraphContract.MASKS;
 import static io.avisstream.avis.engine.GraphContract.MASK_EMBED;
 import static io.avisstream.avis.engine.GraphContract.MASK_FEATURES;
-import static io.avisstream.avis.engine.GraphContract.MASK_LOGITS;
-import static io.avisstream.avis.engine.GraphContract.MEL;
 import static io.avisstream.avis.engine.GraphContract.SIM_EMBED;
-import static io.avisstream.avis.engine.GraphContract.VIDEO;
 
-import io.avisstream.avis.audio.LogMelFrontEnd;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
 import io.avisstream.avis.media.AudioWindow;
 import io.avisstream.avis.media.BinaryMask;
 import io.avisstream.avis.media.Detection;
 import io.avisstream.avis.media.FrameDetections;
 import io.avisstream.avis.media.VideoFrame;
-import io.avisstream.avis.message.AudioCoverage;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.jboss.logging.Logger;
 
 /**
- * The ACVIS pipeline over the four contract graphs, on any {@link GraphBackend}: pre-processing (log-mel, PIL-exact
- * resize), the graphs, and post-processing (candidates, mask scores, masks at the original size, count decoding).
- * Callers deal in frames, PCM and detections; tensors never leave this class.
+ * The ACVIS engine as translator + runner, the way a predictor is built: {@link FramePreprocessor} (frames and PCM
+ * to graph inputs), {@link AcvisGraphs} (the four contract graphs on a backend) and {@link DetectionPostprocessor}
+ * (graph outputs to detections). This class only sequences them per call and times each stage; callers deal in
+ * frames, PCM and detections, tensors never leave the engine package.
  *
  * <p>Thread-safe: the sessions are, and every call works on its own arrays.
  */
@@ -45,81 +32,55 @@ public final class AcvisEngine implements Engine {
 
     private static final Logger LOG = Logger.getLogger(AcvisEngine.class);
 
-    private final Map<String, GraphSession> sessions;
-    private final GraphBackend backend;
+    private final AcvisGraphs graphs;
     private final EngineInfo info;
     private final int countLogits;
     private final int simDim;
-    private final FrameResizer resizer = FrameResizer.official();
-    private final LogMelFrontEnd logMel = new LogMelFrontEnd();
-    private final MaskDecoder maskDecoder;
+    private final FramePreprocessor preprocessor = new FramePreprocessor();
+    private final DetectionPostprocessor postprocessor;
     private final StageTimings encodeTimings = new StageTimings();
     private final StageTimings decodeTimings = new StageTimings();
-    private volatile boolean closed;
 
-    private AcvisEngine(Map<String, GraphSession> sessions, GraphBackend backend, EngineInfo info, int countLogits,
-            int simDim, MaskDecoder maskDecoder) {
-        this.sessions = sessions;
-        this.backend = backend;
+    private AcvisEngine(AcvisGraphs graphs, EngineInfo info, int countLogits, int simDim, MaskDecoder maskDecoder) {
+        this.graphs = graphs;
         this.info = info;
         this.countLogits = countLogits;
         this.simDim = simDim;
-        this.maskDecoder = maskDecoder;
+        this.postprocessor = new DetectionPostprocessor(graphs, maskDecoder, info.numClasses(), simDim, decodeTimings);
     }
 
     /**
-     * Loads the four graphs of {@code settings.modelDir()} on {@code backend}, reads the model's dimensions with a
-     * tiny probe call, and (when configured) warms every graph up at 640x360.
+     * Loads the four graphs of {@code settings.modelDir()} on {@code backend} with the constants of its manifest
+     * (overridden by the settings that are present), reads the model's dimensions with a tiny probe call, and (when
+     * configured) warms every graph up at 640x360.
      */
     static AcvisEngine open(EngineSettings settings, GraphBackend backend, ShapeProfiles profiles) {
-        Path dir = settings.modelDir();
-        Map<String, GraphSession> sessions = new LinkedHashMap<>();
+        ModelManifest manifest;
         try {
-            StringBuilder hashes = new StringBuilder();
-            for (String graph : GraphContract.GRAPHS) {
-                Path file = dir.resolve(graph + ".onnx");
-                if (!Files.isRegularFile(file)) {
-                    throw new EngineException("model directory " + dir.toAbsolutePath() + " has no " + graph
-                            + ".onnx (avis.engine.model-dir; export one with engines/acvis/export.py)");
-                }
-                hashes.append(TensorRtPlanCache.sha256Hex(file));
-                sessions.put(graph, backend.open(graph, file, GraphContract.inputs(graph), GraphContract.outputs(graph),
-                        profiles.of(graph)));
+            manifest = ModelManifest.read(settings.modelDir());
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        AcvisGraphs graphs = AcvisGraphs.load(settings.modelDir(), backend, profiles);
+        try {
+            AcvisGraphs.Dimensions dims = graphs.probe();
+            if (dims.classes() != manifest.numClasses()) {
+                throw new EngineException("the graphs of " + settings.modelDir().toAbsolutePath() + " have "
+                        + dims.classes() + " classes, their manifest says " + manifest.numClasses());
             }
-            String modelId = TensorRtPlanCache.sha256Hex(hashes.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                    .substring(0, 12);
-            Dimensions dims = Dimensions.probe(sessions);
-            EngineInfo info = new EngineInfo(settings.kind().id(), backend.executionProvider(), modelId, dims.queries,
-                    dims.hidden, dims.audio, dims.classes, settings.windowFrames());
-            AcvisEngine engine = new AcvisEngine(Map.copyOf(sessions), backend, info, dims.countLogits, dims.sim,
-                    new MaskDecoder(settings.topK(), settings.scoreThreshold()));
+            EngineInfo info = new EngineInfo(settings.kind().id(), graphs.executionProvider(), graphs.modelId(),
+                    dims.queries(), dims.hidden(), dims.audio(), dims.classes(),
+                    settings.windowFrames().orElse(manifest.windowFrames()), manifest.classNames());
+            AcvisEngine engine = new AcvisEngine(graphs, info, dims.countLogits(), dims.similarity(), new MaskDecoder(
+                    settings.topK().orElse(manifest.topK()), settings.scoreThreshold().orElse(manifest.scoreThreshold())));
             if (settings.warmUp()) {
                 engine.warmUp();
             }
             return engine;
         } catch (RuntimeException e) {
-            sessions.values().forEach(GraphSession::close);
-            backend.close();
+            graphs.close();
             throw e;
-        }
-    }
-
-    /** Model dimensions read from the graphs' own outputs on a minimal input. */
-    private record Dimensions(int audio, int queries, int hidden, int countLogits, int classes, int sim) {
-        static Dimensions probe(Map<String, GraphSession> sessions) {
-            float[] mel = new float[LogMelFrontEnd.PATCH_LENGTH];
-            HostTensor audio = sessions.get(AUDIO).run(Map.of(MEL, HostTensor.of(mel, 1, 1, 96, 64)), Set.of(AUDIO_FEATURES))
-                    .get(AUDIO_FEATURES);
-            int a = audio.dim(1);
-            Map<String, HostTensor> frame = sessions.get(FRAME).run(Map.of(IMAGE, HostTensor.of(new float[3 * 64 * 64], 1, 3,
-                    64, 64), AUDIO_FEATURES, audio), Set.of(FRAME_QUERIES, COUNT_LOGITS));
-            HostTensor fq = frame.get(FRAME_QUERIES);
-            int q = fq.dim(1);
-            int c = fq.dim(2);
-            Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(FRAME_QUERIES, HostTensor.of(fq.data(), 1, q, c),
-                    AUDIO_FEATURES, audio), Set.of(CLASS_LOGITS, SIM_EMBED));
-            return new Dimensions(a, q, c, frame.get(COUNT_LOGITS).dim(1), video.get(CLASS_LOGITS).dim(1) - 1,
-                    video.get(SIM_EMBED).dim(1));
         }
     }
 
@@ -130,8 +91,8 @@ public final class AcvisEngine implements Engine {
         FrameRequest request = new FrameRequest("warm-up", 0, 0, new VideoFrame(640, 360, rgb), AudioWindow.silence());
         FrameFeatures features = encodeFrames(List.of(request)).get(0);
         // All-equal logits make every class probability 1/27 < threshold: force one candidate through the masks graph.
-        runMasks(new float[features.maskFeatures().channels()], 1, features.maskFeatures());
-        decodeWindows(List.of(new WindowRequest("warm-up", 0, List.of(), List.of(), features)));
+        graphs.masks(new float[features.maskFeatures().channels()], 1, features.maskFeatures());
+        decodeWindows(List.of(StreamWindow.empty().request(features)));
         LOG.debugf("engine warm-up took %d ms", (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -155,35 +116,16 @@ public final class AcvisEngine implements Engine {
         return simDim;
     }
 
-
-    /**
-     * A frame after pre-processing: resized planar RGB (0..255) and its log-mel patch ({@code null} = zero patch).
-     * Package-private entry for parity tests that start from the reference's already-resized inputs.
-     */
-    record PreparedFrame(String streamId, long seq, FrameGeometry geometry, float[] chw, float[] mel) {
-    }
-
     /** One candidate of a clip, scored over every frame that has mask features (offline-exact mode). */
     public record ClipDetection(int queryIndex, int classId, float score, float[] similarity, List<BinaryMask> masks) {
     }
 
-    /** A top-k (query, class) pair with its scores; {@code maskRow} indexes the logits computed for its query. */
-    record ScoredCandidate(int query, int classId, float probability, float maskScore, float score, int maskRow) {
-    }
-
     @Override
     public List<FrameFeatures> encodeFrames(List<FrameRequest> batch) {
-        ensureOpen();
         long t0 = System.nanoTime();
         List<PreparedFrame> prepared = new ArrayList<>(batch.size());
         for (FrameRequest request : batch) {
-            VideoFrame frame = request.frame();
-            FrameGeometry g = resizer.geometry(frame.width(), frame.height());
-            float[] chw = new float[3 * g.resizedWidth() * g.resizedHeight()];
-            resizer.resizeToChw(frame, g, chw, 0);
-            // A window not fully covered is the official "past the end of the soundtrack" case: a zero patch.
-            float[] mel = logMel.modelPatch(request.audio().pcm(), request.audio().coverage() == AudioCoverage.COMPLETE);
-            prepared.add(new PreparedFrame(request.streamId(), request.seq(), g, chw, mel));
+            prepared.add(preprocessor.prepare(request));
         }
         encodeTimings.add(StageTimings.Stage.PREPROCESS, System.nanoTime() - t0);
         return encodePrepared(prepared);
@@ -191,49 +133,31 @@ public final class AcvisEngine implements Engine {
 
     /** Audio graph over all frames, then one frame-graph call per resized size (padding happens in the graph). */
     List<FrameFeatures> encodePrepared(List<PreparedFrame> batch) {
-        ensureOpen();
         int n = batch.size();
         if (n == 0) {
             return List.of();
         }
         long t0 = System.nanoTime();
-        float[] mel = new float[n * LogMelFrontEnd.PATCH_LENGTH];
-        for (int i = 0; i < n; i++) {
-            if (batch.get(i).mel() != null) {
-                System.arraycopy(batch.get(i).mel(), 0, mel, i * LogMelFrontEnd.PATCH_LENGTH, LogMelFrontEnd.PATCH_LENGTH);
-            }
-        }
+        float[] mel = preprocessor.melBatch(batch);
         long t1 = System.nanoTime();
         encodeTimings.add(StageTimings.Stage.PREPROCESS, t1 - t0);
-        float[] audioFeatures = sessions.get(AUDIO).run(Map.of(MEL, HostTensor.of(mel, n, 1, 96, 64)),
-                Set.of(AUDIO_FEATURES)).get(AUDIO_FEATURES).data();
+        float[] audioFeatures = graphs.audio(mel, n);
         encodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t1);
         int a = info.audioDim();
 
-        Map<Long, List<Integer>> bySize = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            FrameGeometry g = batch.get(i).geometry();
-            long key = ((long) g.resizedWidth() << 32) | g.resizedHeight();
-            bySize.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-        }
         FrameFeatures[] out = new FrameFeatures[n];
-        for (List<Integer> group : bySize.values()) {
+        for (List<Integer> group : preprocessor.groupsBySize(batch)) {
             long g0 = System.nanoTime();
             FrameGeometry g = batch.get(group.get(0)).geometry();
             int m = group.size();
-            int plane = 3 * g.resizedWidth() * g.resizedHeight();
-            float[] image = new float[m * plane];
+            float[] image = preprocessor.images(batch, group);
             float[] groupAudio = new float[m * a];
             for (int j = 0; j < m; j++) {
-                int i = group.get(j);
-                System.arraycopy(checkLength(batch.get(i).chw(), plane, "resized frame"), 0, image, j * plane, plane);
-                System.arraycopy(audioFeatures, i * a, groupAudio, j * a, a);
+                System.arraycopy(audioFeatures, group.get(j) * a, groupAudio, j * a, a);
             }
             long g1 = System.nanoTime();
             encodeTimings.add(StageTimings.Stage.PREPROCESS, g1 - g0);
-            Map<String, HostTensor> result = sessions.get(FRAME).run(Map.of(
-                    IMAGE, HostTensor.of(image, m, 3, g.resizedHeight(), g.resizedWidth()),
-                    AUDIO_FEATURES, HostTensor.of(groupAudio, m, a)), Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES));
+            Map<String, HostTensor> result = graphs.frame(image, m, g.resizedHeight(), g.resizedWidth(), groupAudio, a);
             long g2 = System.nanoTime();
             encodeTimings.add(StageTimings.Stage.INFERENCE, g2 - g1);
             HostTensor fq = result.get(FRAME_QUERIES);
@@ -265,7 +189,6 @@ public final class AcvisEngine implements Engine {
 
     @Override
     public List<FrameDetections> decodeWindows(List<WindowRequest> batch) {
-        ensureOpen();
         List<FrameDetections> out = new ArrayList<>(batch.size());
         for (WindowRequest request : batch) {
             out.add(decode(request));
@@ -286,8 +209,8 @@ public final class AcvisEngine implements Engine {
         List<float[]> audio = new ArrayList<>(request.pastAudioFeatures());
         audio.add(current.audioFeatures());
         Map<String, HostTensor> video = runVideo(queries, audio);
-        List<Detection> detections = detections(video.get(CLASS_LOGITS).data(), video.get(MASK_EMBED).data(),
-                video.get(SIM_EMBED).data(), current);
+        List<Detection> detections = postprocessor.detections(video.get(CLASS_LOGITS).data(),
+                video.get(MASK_EMBED).data(), video.get(SIM_EMBED).data(), current);
         return new FrameDetections(request.streamId(), request.seq(), detections,
                 SoundingCount.probabilities(current.countLogits()));
     }
@@ -297,29 +220,13 @@ public final class AcvisEngine implements Engine {
      * over every frame's mask, one binary mask per frame for each kept candidate, best first.
      */
     public List<ClipDetection> decodeClip(List<FrameFeatures> clip) {
-        ensureOpen();
         if (clip.isEmpty()) {
             return List.of();
         }
         Map<String, HostTensor> video = runVideo(clip.stream().map(FrameFeatures::frameQueries).toList(),
                 clip.stream().map(FrameFeatures::audioFeatures).toList());
-        float[] classLogits = video.get(CLASS_LOGITS).data();
-        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, videoQueries(classLogits));
-        MaskLogits logits = maskLogits(candidates, video.get(MASK_EMBED).data(), clip);
-        float[] simEmbed = video.get(SIM_EMBED).data();
-        List<ClipDetection> kept = new ArrayList<>();
-        for (ScoredCandidate c : score(candidates, logits, clip)) {
-            if (c.score() > maskDecoder.threshold()) {
-                List<BinaryMask> masks = new ArrayList<>(clip.size());
-                for (int t = 0; t < clip.size(); t++) {
-                    masks.add(maskDecoder.binaryMask(logits.perFrame.get(t), c.maskRow() * logits.planes.get(t),
-                            clip.get(t).geometry()));
-                }
-                kept.add(new ClipDetection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), masks));
-            }
-        }
-        kept.sort(Comparator.comparingDouble((ClipDetection d) -> d.score()).reversed());
-        return kept;
+        return postprocessor.clipDetections(video.get(CLASS_LOGITS).data(), video.get(MASK_EMBED).data(),
+                video.get(SIM_EMBED).data(), clip);
     }
 
     Map<String, HostTensor> runVideo(List<float[]> frameQueries, List<float[]> audioFeatures) {
@@ -333,107 +240,24 @@ public final class AcvisEngine implements Engine {
             System.arraycopy(checkLength(audioFeatures.get(i), a, "audio features"), 0, audio, i * a, a);
         }
         long t0 = System.nanoTime();
-        Map<String, HostTensor> video = sessions.get(VIDEO).run(Map.of(
-                FRAME_QUERIES, HostTensor.of(queries, t, info.numQueries(), info.hiddenDim()),
-                AUDIO_FEATURES, HostTensor.of(audio, t, a)), Set.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED));
+        Map<String, HostTensor> video = graphs.video(queries, t, info.numQueries(), info.hiddenDim(), audio, a);
         decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - t0);
         return video;
     }
 
-    private int videoQueries(float[] classLogits) {
-        return classLogits.length / (info.numClasses() + 1);
+    /** (query, class) pairs kept before mask scoring, as resolved from the manifest and the settings. */
+    public int topK() {
+        return postprocessor.maskDecoder().topK();
     }
 
-    /** Spec §5 steps 6-9 for the newest frame, from the video graph's outputs. */
-    List<Detection> detections(float[] classLogits, float[] maskEmbed, float[] simEmbed, FrameFeatures current) {
-        List<MaskDecoder.Candidate> candidates = maskDecoder.candidates(classLogits, videoQueries(classLogits));
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        List<FrameFeatures> frames = List.of(current);
-        MaskLogits logits = maskLogits(candidates, maskEmbed, frames);
-        long p0 = System.nanoTime();
-        FrameGeometry g = current.geometry();
-        Map<Integer, BinaryMask> masks = new HashMap<>();
-        List<Detection> kept = new ArrayList<>();
-        for (ScoredCandidate c : score(candidates, logits, frames)) {
-            if (c.score() > maskDecoder.threshold()) {
-                BinaryMask mask = masks.computeIfAbsent(c.maskRow(),
-                        r -> maskDecoder.binaryMask(logits.perFrame.get(0), r * logits.planes.get(0), g));
-                kept.add(new Detection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), mask));
-            }
-        }
-        kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
-        decodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - p0);
-        return kept;
+    /** Lowest final score kept, as resolved from the manifest and the settings. */
+    public float scoreThreshold() {
+        return postprocessor.maskDecoder().threshold();
     }
 
-    private float[] similarity(float[] simEmbed, int query) {
-        return Arrays.copyOfRange(simEmbed, query * simDim, (query + 1) * simDim);
-    }
-
-    /** Mask logits (K rows, one per distinct candidate query) for each frame, at the padded size. */
-    record MaskLogits(Map<Integer, Integer> rowOfQuery, List<float[]> perFrame, List<Integer> planes) {
-    }
-
-    MaskLogits maskLogits(List<MaskDecoder.Candidate> candidates, float[] maskEmbed, List<FrameFeatures> frames) {
-        Map<Integer, Integer> row = new LinkedHashMap<>();
-        for (MaskDecoder.Candidate candidate : candidates) {
-            row.putIfAbsent(candidate.query(), row.size());
-        }
-        List<float[]> perFrame = new ArrayList<>();
-        List<Integer> planes = new ArrayList<>();
-        if (row.isEmpty()) {
-            return new MaskLogits(row, perFrame, planes);
-        }
-        int c = frames.get(0).maskFeatures().channels(); // mask_dim, which may differ from the query width
-        float[] embeds = new float[row.size() * c];
-        row.forEach((query, r) -> System.arraycopy(maskEmbed, query * c, embeds, r * c, c));
-        long m0 = System.nanoTime();
-        for (FrameFeatures frame : frames) {
-            HostTensor logits = runMasks(embeds, row.size(), frame.maskFeatures());
-            FrameGeometry g = frame.geometry();
-            if (logits.dim(1) != g.paddedHeight() || logits.dim(2) != g.paddedWidth()) {
-                throw new EngineException("masks graph returned " + logits.dim(1) + "x" + logits.dim(2)
-                        + " logits for a frame padded to " + g.paddedHeight() + "x" + g.paddedWidth());
-            }
-            perFrame.add(logits.data());
-            planes.add(g.paddedHeight() * g.paddedWidth());
-        }
-        decodeTimings.add(StageTimings.Stage.INFERENCE, System.nanoTime() - m0);
-        return new MaskLogits(row, perFrame, planes);
-    }
-
-    /** Mask score of every candidate, accumulated over pixels and frames as spec §5 step 7 does. */
-    List<ScoredCandidate> score(List<MaskDecoder.Candidate> candidates, MaskLogits logits, List<FrameFeatures> frames) {
-        Map<Integer, Float> maskScores = new HashMap<>();
-        List<ScoredCandidate> out = new ArrayList<>(candidates.size());
-        for (MaskDecoder.Candidate c : candidates) {
-            int r = logits.rowOfQuery().get(c.query());
-            float maskScore = maskScores.computeIfAbsent(r, row -> {
-                double[] numDen = new double[2];
-                for (int t = 0; t < frames.size(); t++) {
-                    maskDecoder.accumulate(logits.perFrame().get(t), row * logits.planes().get(t), frames.get(t).geometry(),
-                            numDen);
-                }
-                return MaskDecoder.maskScore(numDen);
-            });
-            out.add(new ScoredCandidate(c.query(), c.classId(), c.probability(), maskScore, c.probability() * maskScore,
-                    r));
-        }
-        return out;
-    }
-
-    /** The decoder in use (for parity tests that score every top-k candidate). */
-    MaskDecoder maskDecoder() {
-        return maskDecoder;
-    }
-
-    private HostTensor runMasks(float[] embeds, int rows, MaskFeatures m) {
-        return sessions.get(MASKS).run(Map.of(
-                MASK_EMBED, HostTensor.of(embeds, rows, m.channels()),
-                MASK_FEATURES, HostTensor.of(m.data(), 1, m.channels(), m.height(), m.width())), Set.of(MASK_LOGITS))
-                .get(MASK_LOGITS);
+    /** The post-processing in use (for parity tests that score every top-k candidate). */
+    DetectionPostprocessor postprocessor() {
+        return postprocessor;
     }
 
     private static float[] checkLength(float[] values, int length, String what) {
@@ -443,24 +267,8 @@ public final class AcvisEngine implements Engine {
         return values;
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new EngineException("engine " + info.name() + " is closed");
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        // Reverse order of creation: sessions, then the backend.
-        List<GraphSession> reverse = new ArrayList<>();
-        for (String graph : GraphContract.GRAPHS) {
-            reverse.add(0, sessions.get(graph));
-        }
-        reverse.forEach(GraphSession::close);
-        backend.close();
+    public void close() {
+        graphs.close();
     }
 }

@@ -14,7 +14,7 @@ public interface EngineConfig {
     @WithDefault("ort-cpu")
     String kind();
 
-    /** Directory holding {@code audio.onnx}, {@code frame.onnx}, {@code video.onnx}, {@code masks.onnx}. */
+    /** Directory holding {@code audio.onnx}, {@code frame.onnx}, {@code video.onnx}, {@code masks.onnx} and {@code manifest.json}. */
     @WithDefault("engines/models/tiny")
     Path modelDir();
 
@@ -48,17 +48,20 @@ public interface EngineConfig {
     /** Cross-stream micro-batching of the per-frame stage. */
     Batch batch();
 
-    /** Keep a (query, class) candidate only when its final score is above this (0.3 as the official inference). */
-    @WithDefault("0.3")
-    float scoreThreshold();
+    /**
+     * Keep a (query, class) candidate only when its final score is above this. Absent: the model's manifest
+     * ({@code test_score_threshold}; 0.3 as the official inference).
+     */
+    Optional<Float> scoreThreshold();
 
-    /** Candidates kept by the top-k over (query, class) pairs before mask scoring (100 as the official inference). */
-    @WithDefault("100")
-    int topK();
+    /**
+     * Candidates kept by the top-k over (query, class) pairs before mask scoring. Absent: the model's manifest
+     * ({@code test_topk}; 100 as the official inference).
+     */
+    Optional<Integer> topK();
 
-    /** W: frames the video graph sees per call, the newest included. */
-    @WithDefault("6")
-    int windowFrames();
+    /** W: frames the video graph sees per call, the newest included. Absent: the model's manifest ({@code window_size}). */
+    Optional<Integer> windowFrames();
 
     /** Run every graph once at start, so the first real frame does not pay for lazy initialisation. */
     @WithDefault("true")

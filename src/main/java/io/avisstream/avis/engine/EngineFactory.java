@@ -50,7 +50,7 @@ public final class EngineFactory {
     private static ShapeProfiles profiles(EngineSettings settings, ResourceLedger ledger, GpuProbe probe) {
         EngineSettings cpu = settings.withKind(EngineKind.ORT_CPU, Optional.empty()).withWarmUp(false);
         try (AcvisEngine probeEngine = AcvisEngine.open(cpu, OrtBackend.start(cpu, ledger, probe), ShapeProfiles.none())) {
-            return ShapeProfiles.forModel(probeEngine.info(), settings.batchMaxSize(), settings.topK());
+            return ShapeProfiles.forModel(probeEngine.info(), settings.batchMaxSize(), probeEngine.topK());
         }
     }
 }

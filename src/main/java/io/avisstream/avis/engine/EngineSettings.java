@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /**
  * Validated engine settings: built from {@link EngineConfig} at start (failing with the key name) or directly
- * by tests and the bench command.
+ * by tests and the bench command. {@code scoreThreshold}, {@code topK} and {@code windowFrames} override the model's
+ * manifest ({@link ModelManifest}) when present.
  */
 public record EngineSettings(EngineKind kind, Path modelDir, int intraOpThreads, OptimizationLevel optimizationLevel,
         boolean arena, boolean fp16, Path tensorrtCacheDir, int deviceId, Optional<EngineKind> fallbackKind,
-        int batchMaxSize, Duration batchMaxWait, float scoreThreshold, int topK, int windowFrames, boolean warmUp) {
+        int batchMaxSize, Duration batchMaxWait, Optional<Float> scoreThreshold, Optional<Integer> topK,
+        Optional<Integer> windowFrames, boolean warmUp) {
 
     /** ONNX Runtime graph optimisation levels, spelled as in the configuration. */
     public enum OptimizationLevel {
@@ -28,10 +30,11 @@ public record EngineSettings(EngineKind kind, Path modelDir, int intraOpThreads,
                 "must differ from avis.engine.kind");
         require(batchMaxSize >= 1, "avis.engine.batch.max-size", "must be >= 1, got " + batchMaxSize);
         require(batchMaxWait != null && !batchMaxWait.isNegative(), "avis.engine.batch.max-wait", "must be >= 0");
-        require(scoreThreshold >= 0f && scoreThreshold < 1f, "avis.engine.score-threshold",
-                "must be in [0, 1), got " + scoreThreshold);
-        require(topK >= 1, "avis.engine.top-k", "must be >= 1, got " + topK);
-        require(windowFrames >= 1, "avis.engine.window-frames", "must be >= 1, got " + windowFrames);
+        require(scoreThreshold != null && scoreThreshold.filter(t -> t < 0f || t >= 1f).isEmpty(),
+                "avis.engine.score-threshold", "must be in [0, 1), got " + scoreThreshold);
+        require(topK != null && topK.filter(k -> k < 1).isEmpty(), "avis.engine.top-k", "must be >= 1, got " + topK);
+        require(windowFrames != null && windowFrames.filter(w -> w < 1).isEmpty(), "avis.engine.window-frames",
+                "must be >= 1, got " + windowFrames);
     }
 
     private static void require(boolean ok, String key, String problem) {
@@ -49,11 +52,11 @@ public record EngineSettings(EngineKind kind, Path modelDir, int intraOpThreads,
                 config.warmUp());
     }
 
-    /** The defaults of {@link EngineConfig} for a model directory (CPU, no batching wait, warm-up on). */
+    /** The defaults of {@link EngineConfig} for a model directory (CPU, scoring and window from its manifest, warm-up on). */
     public static EngineSettings defaults(Path modelDir) {
         return new EngineSettings(EngineKind.ORT_CPU, modelDir, 0, OptimizationLevel.ALL, true, true,
                 Path.of(System.getProperty("java.io.tmpdir"), "avis-tensorrt-plans"), 0, Optional.empty(), 8,
-                Duration.ofMillis(2), 0.3f, 100, 6, true);
+                Duration.ofMillis(2), Optional.empty(), Optional.empty(), Optional.empty(), true);
     }
 
     public EngineSettings withKind(EngineKind newKind, Optional<EngineKind> newFallback) {
@@ -78,7 +81,8 @@ public record EngineSettings(EngineKind kind, Path modelDir, int intraOpThreads,
 
     public EngineSettings withScoring(int newTopK, float newThreshold) {
         return new EngineSettings(kind, modelDir, intraOpThreads, optimizationLevel, arena, fp16, tensorrtCacheDir,
-                deviceId, fallbackKind, batchMaxSize, batchMaxWait, newThreshold, newTopK, windowFrames, warmUp);
+                deviceId, fallbackKind, batchMaxSize, batchMaxWait, Optional.of(newThreshold), Optional.of(newTopK),
+                windowFrames, warmUp);
     }
 
     public EngineSettings withTensorrtCacheDir(Path dir) {

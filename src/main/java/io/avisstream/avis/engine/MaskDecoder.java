@@ -30,6 +30,10 @@ public final class MaskDecoder {
         this.threshold = threshold;
     }
 
+    public int topK() {
+        return topK;
+    }
+
     public float threshold() {
         return threshold;
     }

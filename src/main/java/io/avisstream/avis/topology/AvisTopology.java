@@ -49,7 +49,7 @@ public final class AvisTopology {
         topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings, observer), AUDIO_SOURCE);
         topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings, observer), FRAMES_DECODE, AUDIO_DECODE);
         topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings, observer), JOIN);
-        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, observer), INFER);
+        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, engine.info()::className, observer), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
         topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, Map.of()), JOIN);

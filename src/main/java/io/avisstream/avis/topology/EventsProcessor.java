@@ -2,6 +2,7 @@ package io.avisstream.avis.topology;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,7 +13,6 @@ import io.avisstream.avis.events.EventStateCodec;
 import io.avisstream.avis.events.Observation;
 import io.avisstream.avis.events.SoundingEvent;
 import io.avisstream.avis.events.SoundingEventDetector;
-import io.avisstream.avis.message.AvisClasses;
 import io.avisstream.avis.message.EventMessage;
 import io.avisstream.avis.message.EventType;
 import io.avisstream.avis.message.InstanceMessage;
@@ -24,13 +24,16 @@ import io.avisstream.avis.message.MasksMessage;
  */
 final class EventsProcessor implements Processor<String, Object, Object, Object> {
     private final SoundingEventDetector detector;
+    private final IntFunction<String> classNames;
     private final PipelineObserver observer;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
 
-    EventsProcessor(TopologySettings settings, PipelineObserver observer) {
+    /** @param classNames the model's class name of a class id */
+    EventsProcessor(TopologySettings settings, IntFunction<String> classNames, PipelineObserver observer) {
         this.observer = observer;
         this.detector = new SoundingEventDetector(settings.onFrames(), settings.offFrames());
+        this.classNames = classNames;
     }
 
     @Override
@@ -53,7 +56,7 @@ final class EventsProcessor implements Processor<String, Object, Object, Object>
         store.put(record.key(), EventStateCodec.encode(step.state()));
         for (SoundingEvent e : step.events()) {
             EventMessage event = new EventMessage(masks.streamId(), masks.seq(), masks.ptsMicros(), type(e.kind()),
-                    e.trackId(), e.classId(), e.classId() == null ? null : AvisClasses.name(e.classId()), e.count(),
+                    e.trackId(), e.classId(), e.classId() == null ? null : classNames.apply(e.classId()), e.count(),
                     e.previousCount());
             context.forward(record.withValue((Object) event), TopologyNames.EVENTS_SINK);
             observer.event(event);

@@ -16,7 +16,6 @@ import io.avisstream.avis.engine.WindowDetections;
 import io.avisstream.avis.media.CocoRle;
 import io.avisstream.avis.media.Detection;
 import io.avisstream.avis.media.FrameImages;
-import io.avisstream.avis.message.AvisClasses;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.InstanceMessage;
 import io.avisstream.avis.message.Json;
@@ -129,11 +128,11 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         }
     }
 
-    private static InstanceMessage toMessage(LinkedInstance linked) {
+    private InstanceMessage toMessage(LinkedInstance linked) {
         Detection d = linked.detection();
         int[] box = CocoRle.bbox(d.mask());
         float score = Math.max(0f, Math.min(1f, d.score()));
-        return new InstanceMessage(linked.trackId(), d.classId(), AvisClasses.name(d.classId()), score,
+        return new InstanceMessage(linked.trackId(), d.classId(), engine.info().className(d.classId()), score,
                 linked.sounding(), List.of(box[0], box[1], box[2], box[3]),
                 RleMask.of(d.mask().height(), d.mask().width(), CocoRle.encode(d.mask())));
     }

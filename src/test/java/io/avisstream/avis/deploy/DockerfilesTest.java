@@ -63,6 +63,35 @@ class DockerfilesTest {
                 .as("%s sets %s, which maps to no configuration key", dockerfile, name).contains(name));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "docker/Dockerfile", "docker/Dockerfile.gpu" })
+    void shouldTakeBaseImagesAsBuildArgumentsAndRunAsANonRootUserWithAHealthCheck(String dockerfile)
+            throws Exception {
+        // Given
+        String text = Files.readString(Path.of(dockerfile));
+
+        // Then: bases are ARGs declared before the first FROM, with the public images as defaults
+        int firstFrom = text.indexOf("\nFROM ");
+        assertThat(text.substring(0, firstFrom)).containsPattern("(?m)^ARG BUILD_IMAGE=maven:3\\.9-eclipse-temurin-17$")
+                .containsPattern("(?m)^ARG RUNTIME_IMAGE=\\S+$");
+        assertThat(text).containsPattern("(?m)^FROM \\$\\{BUILD_IMAGE\\} AS build$")
+                .containsPattern("(?m)^FROM \\$\\{RUNTIME_IMAGE\\}$")
+                .doesNotContainPattern("(?m)^FROM (?!\\$\\{)");
+        // the last USER is numeric and not root (k8s runAsNonRoot needs a numeric one), 185 as in the StatefulSet
+        Matcher user = Pattern.compile("(?m)^USER (\\S+)$").matcher(text);
+        String last = null;
+        while (user.find()) {
+            last = user.group(1);
+        }
+        assertThat(last).isEqualTo("185");
+        assertThat(Files.readString(Path.of("k8s/base/statefulset.yaml"))).contains("runAsUser: 185");
+        // a HEALTHCHECK on the readiness endpoint through the script the image copies in
+        assertThat(text).containsPattern("(?m)^HEALTHCHECK .*CMD \\[\"/usr/local/bin/avis-healthcheck\"\\]$")
+                .contains("COPY docker/healthcheck.sh /usr/local/bin/avis-healthcheck");
+        assertThat(Files.readString(Path.of("docker/healthcheck.sh"))).contains("/q/health/ready")
+                .contains("/dev/tcp/127.0.0.1/");
+    }
+
     @Test
     void shouldBuildTheGpuImageWithTheGpuProfile() throws Exception {
         String text = Files.readString(Path.of("docker/Dockerfile.gpu"));

@@ -20,54 +20,127 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The k8s/ manifests parse, fit together (selectors, service name, volumes, probes), and only set configuration keys
- * the application knows: a key in the ConfigMap or the pod environment that nothing reads would be silently ignored.
+ * The k8s/ manifests, as {@code kubectl kustomize} renders them for the base and each overlay: they parse, fit
+ * together (selectors, service name, volumes, probes), only set configuration keys the application knows (a key in
+ * the ConfigMap or the pod environment that nothing reads would be silently ignored), size memory for the heap they
+ * give the JVM, and the overlays carry the generated Strimzi topics and KEDA autoscaler.
+ *
+ * <p>Needs {@code kubectl} (Debian's kubernetes-client 1.20 or newer; {@code bash .ci/run} installs it when missing);
+ * {@code -Davis.kubectl=PATH} picks another binary. Without one these tests fail, they do not skip.
  */
 class K8sManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
+    /** What is rendered and checked: the application alone and the two deployable overlays. */
+    static final String BASE = "k8s/base";
+    static final String CPU = "k8s/overlays/cpu";
+    static final String GPU = "k8s/overlays/gpu";
     /** Kafka Streams settings passed through as {@code kafka-streams.<key>} (see AvisStreams). */
     private static final Set<String> PASS_THROUGH_KEYS = Set.of("kafka-streams.application.server",
             "kafka-streams.num.standby.replicas");
+    /** Environment variables the JVM itself reads (not configuration keys). */
+    private static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+    /** Resident set measured under overload with the tiny model (bytes), and the headroom the limit must leave. */
+    static final double MEASURED_OVERLOAD_RSS = 4.3e9;
+    static final double RSS_HEADROOM = 1.25;
+    /** Memory outside the heap the pod must have at least (RocksDB, ONNX Runtime, FFmpeg, direct buffers...). */
+    static final long MIN_NON_HEAP = 2L << 30;
 
-    private static List<Map<String, Object>> documents;
+    private static final Map<String, List<Map<String, Object>>> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
     private static Set<String> knownKeys;
+    private List<Map<String, Object>> documents;
 
     @BeforeAll
     static void load() throws Exception {
-        documents = new ArrayList<>();
-        try (Stream<Path> files = Files.list(K8S)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                for (Object doc : new Yaml().loadAll(Files.readString(file))) {
-                    if (doc != null) {
-                        documents.add(map(doc));
-                    }
-                }
-            }
-        }
         knownKeys = new TreeSet<>(PASS_THROUGH_KEYS);
         knownKeys.addAll(applicationPropertiesKeys());
         knownKeys.addAll(configMappingKeys());
     }
 
-    @Test
-    void shouldDeclareEveryResourceTheKustomizationLists() {
-        Map<String, Object> kustomization = only("Kustomization");
-        List<Object> resources = list(kustomization.get("resources"));
+    /** {@code kubectl kustomize DIR}, parsed; once per directory and JVM. */
+    static List<Map<String, Object>> rendered(String dir) {
+        return RENDERED.computeIfAbsent(dir, d -> {
+            String kubectl = System.getProperty("avis.kubectl", "kubectl");
+            try {
+                Process process = new ProcessBuilder(kubectl, "kustomize", d).redirectErrorStream(false).start();
+                byte[] err;
+                String out;
+                var errReader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return process.getErrorStream().readAllBytes();
+                    } catch (IOException e) {
+                        return new byte[0];
+                    }
+                });
+                out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                err = errReader.join();
+                int rc = process.waitFor();
+                assertThat(rc).as("%s kustomize %s failed: %s", kubectl, d,
+                        new String(err, java.nio.charset.StandardCharsets.UTF_8)).isZero();
+                List<Map<String, Object>> docs = new ArrayList<>();
+                for (Object doc : new Yaml().loadAll(out)) {
+                    if (doc != null) {
+                        docs.add(map(doc));
+                    }
+                }
+                return docs;
+            } catch (IOException e) {
+                throw new AssertionError("cannot run '" + kubectl + " kustomize " + d + "' (" + e.getMessage()
+                        + "): install kubectl (bash .ci/run does) or pass -Davis.kubectl=PATH", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
+    }
 
-        assertThat(resources).allSatisfy(r -> assertThat(K8S.resolve((String) r)).exists());
-        assertThat(documents).extracting(d -> (String) d.get("kind"))
-                .contains("StatefulSet", "Service", "ConfigMap", "PodDisruptionBudget");
+    private void render(String dir) {
+        documents = rendered(dir);
     }
 
     @Test
-    void shouldGoverTheStatefulSetWithAHeadlessServiceAndSelectItsPods() {
+    void shouldOnlyReferToFilesThatExistFromEveryKustomization() throws IOException {
+        try (Stream<Path> files = Files.walk(K8S)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).toList()) {
+                Map<String, Object> kustomization = map(new Yaml().load(Files.readString(file)));
+                List<String> paths = new ArrayList<>();
+                for (String field : List.of("resources", "bases", "patchesStrategicMerge")) {
+                    if (kustomization.get(field) != null) {
+                        list(kustomization.get(field)).forEach(r -> paths.add((String) r));
+                    }
+                }
+                if (kustomization.get("patchesJson6902") != null) {
+                    list(kustomization.get("patchesJson6902")).forEach(p -> paths.add((String) map(p).get("path")));
+                }
+                assertThat(paths).as(file.toString()).isNotEmpty().allSatisfy(r -> assertThat(
+                        file.getParent().resolve(r)).as("%s lists %s", file, r).exists());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { BASE, CPU, GPU })
+    void shouldRenderTheApplicationsResources(String dir) {
+        render(dir);
+        assertThat(documents).extracting(d -> (String) d.get("kind"))
+                .contains("StatefulSet", "Service", "ConfigMap", "PodDisruptionBudget");
+        assertThat(documents).allSatisfy(d -> assertThat(map(d.get("metadata")).get("labels")).isNotNull());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { BASE, CPU, GPU })
+    void shouldGoverTheStatefulSetWithAHeadlessServiceAndSelectItsPods(String dir) {
+        render(dir);
         Map<String, Object> sts = only("StatefulSet");
         Map<String, Object> spec = map(sts.get("spec"));
         Map<String, Object> podLabels = map(map(map(spec.get("template")).get("metadata")).get("labels"));
@@ -83,8 +156,11 @@ class K8sManifestsTest {
         assertThat(podLabels).containsAllEntriesOf(map(map(map(pdb.get("spec")).get("selector")).get("matchLabels")));
     }
 
-    @Test
-    void shouldPutTheStateDirectoryOnAPersistentVolumeAndAdvertiseAStableApplicationServer() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = { BASE, CPU, GPU })
+    void shouldPutTheStateDirectoryOnAPersistentVolumeAndAdvertiseAStableApplicationServer(String dir)
+            throws IOException {
+        render(dir);
         // Given
         Map<String, Object> spec = map(only("StatefulSet").get("spec"));
         Map<String, Object> container = container(spec);
@@ -107,8 +183,10 @@ class K8sManifestsTest {
         assertThat(map(map(container.get("readinessProbe")).get("httpGet")).get("path")).isEqualTo("/q/health/ready");
     }
 
-    @Test
-    void shouldOnlySetConfigurationKeysTheApplicationReads() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = { BASE, CPU, GPU })
+    void shouldOnlySetConfigurationKeysTheApplicationReads(String dir) throws IOException {
+        render(dir);
         // Given: the keys of the mounted application.properties and of the pod environment
         Properties mounted = mountedProperties();
         Map<String, String> env = env(container(map(only("StatefulSet").get("spec"))));
@@ -119,13 +197,103 @@ class K8sManifestsTest {
         assertThat(mounted.stringPropertyNames()).anyMatch(k -> k.startsWith("avis."));
         Set<String> knownEnv = new TreeSet<>();
         knownKeys.forEach(k -> knownEnv.add(k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
-        env.keySet().stream().filter(name -> !name.startsWith("POD_")).forEach(name -> assertThat(knownEnv)
+        env.keySet().stream().filter(name -> !name.startsWith("POD_") && !JVM_ENV.contains(name))
+                .forEach(name -> assertThat(knownEnv)
                 .as("environment variable %s maps to no configuration key", name).contains(name));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { BASE, CPU, GPU })
+    void shouldLeaveMemoryOutsideTheHeapWithinALimitAboveTheMeasuredOverloadFootprint(String dir) throws Exception {
+        render(dir);
+        // Given
+        Map<String, Object> container = container(map(only("StatefulSet").get("spec")));
+        Map<String, Object> resources = map(container.get("resources"));
+        long limit = bytes(map(resources.get("limits")).get("memory"));
+        long request = bytes(map(resources.get("requests")).get("memory"));
+        String jvm = env(container).get("JAVA_TOOL_OPTIONS");
+        double heapShare = maxRamPercentage(jvm) / 100.0;
+
+        // Then: the limit covers the measured footprint with headroom; the heap leaves enough native memory
+        assertThat(limit).isGreaterThanOrEqualTo((long) (MEASURED_OVERLOAD_RSS * RSS_HEADROOM));
+        assertThat(request).as("memory request = limit (Guaranteed QoS for memory)").isEqualTo(limit);
+        assertThat(heapShare).isBetween(0.25, 0.6);
+        assertThat((long) (limit * (1 - heapShare))).isGreaterThanOrEqualTo(MIN_NON_HEAP);
+        assertThat(jvm).contains("-Dorg.bytedeco.javacpp.cachedir=");
+        // The image's default split is the same, so a pod without the variable behaves alike.
+        String dockerfile = Files.readString(Path.of(dir.equals(GPU) ? "docker/Dockerfile.gpu" : "docker/Dockerfile"));
+        assertThat(maxRamPercentage(dockerfile)).isEqualTo(maxRamPercentage(jvm));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { CPU, GPU })
+    void shouldDeployTheGeneratedTopicsAndLetTheAutoscalerOwnTheReplicas(String dir) throws IOException {
+        render(dir);
+        // Given
+        Map<String, Object> sts = only("StatefulSet");
+        Map<String, Object> scaler = only("ScaledObject");
+        Map<String, Object> target = map(map(scaler.get("spec")).get("scaleTargetRef"));
+        Set<String> topics = new TreeSet<>();
+        kind("KafkaTopic").forEach(t -> topics.add((String) map(t.get("spec")).get("topicName")));
+        Set<String> contract = new TreeSet<>();
+        K8sGeneratedResourcesTest.contract().all().forEach(t -> contract.add(t.name()));
+
+        // Then
+        assertThat(topics).isEqualTo(contract);
+        assertThat(target.get("kind")).isEqualTo("StatefulSet");
+        assertThat(target.get("name")).isEqualTo(name(sts));
+        assertThat(map(sts.get("spec"))).as("replicas belong to the ScaledObject's HPA").doesNotContainKey("replicas");
+        String bootstrap = mountedProperties().getProperty("kafka.bootstrap.servers");
+        Map<String, Object> trigger = map(list(map(scaler.get("spec")).get("triggers")).get(0));
+        assertThat(map(trigger.get("metadata")).get("bootstrapServers")).isEqualTo(bootstrap);
+        assertThat(bootstrap).startsWith(K8sGeneratedResourcesTest.STRIMZI_CLUSTER + "-kafka-bootstrap.");
+        assertThat(kind("KafkaTopic")).allSatisfy(t -> assertThat(map(map(t.get("metadata")).get("labels")))
+                .containsEntry("strimzi.io/cluster", K8sGeneratedResourcesTest.STRIMZI_CLUSTER));
+    }
+
+    @Test
+    void shouldRunTheCpuImageOnCpuAndTheGpuImageOnAGpu() {
+        Map<String, Object> cpu = container(map(rendered(CPU).stream()
+                .filter(d -> "StatefulSet".equals(d.get("kind"))).findFirst().orElseThrow().get("spec")));
+        Map<String, Object> gpu = container(map(rendered(GPU).stream()
+                .filter(d -> "StatefulSet".equals(d.get("kind"))).findFirst().orElseThrow().get("spec")));
+
+        assertThat(cpu.get("image")).isEqualTo("avis-stream:cpu");
+        assertThat(map(map(cpu.get("resources")).get("limits"))).doesNotContainKey("nvidia.com/gpu");
+        assertThat(gpu.get("image")).isEqualTo("avis-stream:gpu");
+        assertThat(map(map(gpu.get("resources")).get("limits"))).containsEntry("nvidia.com/gpu", 1);
+        assertThat(env(gpu)).containsEntry("AVIS_ENGINE_KIND", "ort-tensorrt");
+    }
+
+    static double maxRamPercentage(String text) {
+        Matcher matcher = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(text == null ? "" : text);
+        assertThat(matcher.find()).as("-XX:MaxRAMPercentage in %s", text).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    /** Kubernetes quantity (Ki, Mi, Gi, Ti, k, M, G, T or plain bytes) in bytes. */
+    static long bytes(Object quantity) {
+        Matcher matcher = Pattern.compile("([0-9.]+)([KMGT]i?|k)?").matcher(String.valueOf(quantity));
+        assertThat(matcher.matches()).as("memory quantity %s", quantity).isTrue();
+        double value = Double.parseDouble(matcher.group(1));
+        String unit = matcher.group(2) == null ? "" : matcher.group(2);
+        double factor = switch (unit) {
+            case "Ki" -> 1L << 10;
+            case "Mi" -> 1L << 20;
+            case "Gi" -> 1L << 30;
+            case "Ti" -> 1L << 40;
+            case "k", "K" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            case "T" -> 1e12;
+            default -> 1;
+        };
+        return (long) (value * factor);
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static Properties mountedProperties() throws IOException {
+    private Properties mountedProperties() throws IOException {
         Properties mounted = new Properties();
         mounted.load(new StringReader((String) map(only("ConfigMap").get("data")).get("application.properties")));
         return mounted;
@@ -222,13 +390,13 @@ class K8sManifestsTest {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
-    private static Map<String, Object> only(String kind) {
+    private Map<String, Object> only(String kind) {
         List<Map<String, Object>> found = kind(kind);
         assertThat(found).as("exactly one %s", kind).hasSize(1);
         return found.get(0);
     }
 
-    private static List<Map<String, Object>> kind(String kind) {
+    private List<Map<String, Object>> kind(String kind) {
         return documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
     }
 

@@ -36,9 +36,10 @@ class EngineConfigTest {
         assertThat(settings.kind()).isEqualTo(EngineKind.ORT_CPU);
         assertThat(settings.modelDir()).isEqualTo(Path.of("engines/models/tiny"));
         assertThat(settings.optimizationLevel()).isEqualTo(EngineSettings.OptimizationLevel.ALL);
-        assertThat(settings.scoreThreshold()).isEqualTo(0.3f);
-        assertThat(settings.topK()).isEqualTo(100);
-        assertThat(settings.windowFrames()).isEqualTo(6);
+        // scoring and window: the model's manifest, unless overridden
+        assertThat(settings.scoreThreshold()).isEmpty();
+        assertThat(settings.topK()).isEmpty();
+        assertThat(settings.windowFrames()).isEmpty();
         assertThat(settings.fallbackKind()).isEmpty();
         assertThat(settings.batchMaxSize()).isEqualTo(8);
         assertThat(settings.effectiveThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
@@ -71,7 +72,8 @@ class EngineConfigTest {
         // Then
         assertThat(settings).isEqualTo(new EngineSettings(EngineKind.DJL_TENSORRT, Path.of("/models/r50"), 3,
                 EngineSettings.OptimizationLevel.EXTENDED, false, false, Path.of("/var/cache/plans"), 1,
-                Optional.of(EngineKind.ORT_CPU), 16, Duration.ofMillis(5), 0.5f, 50, 4, false));
+                Optional.of(EngineKind.ORT_CPU), 16, Duration.ofMillis(5), Optional.of(0.5f), Optional.of(50), Optional.of(4),
+                false));
     }
 
     @Test

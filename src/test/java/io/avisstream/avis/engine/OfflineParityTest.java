@@ -42,9 +42,9 @@ class OfflineParityTest {
         float[] mel = Npy.read(dir.resolve("inputs/mel.npy")).floats();
         int plane = 3 * geometry.resizedWidth() * geometry.resizedHeight();
         int patch = 96 * 64;
-        List<AcvisEngine.PreparedFrame> prepared = new ArrayList<>();
+        List<PreparedFrame> prepared = new ArrayList<>();
         for (int t = 0; t < frames; t++) {
-            prepared.add(new AcvisEngine.PreparedFrame("clip", t, geometry,
+            prepared.add(new PreparedFrame("clip", t, geometry,
                     Arrays.copyOfRange(images, t * plane, (t + 1) * plane), Arrays.copyOfRange(mel, t * patch, (t + 1) * patch)));
         }
         return engine.encodePrepared(prepared);
@@ -79,20 +79,20 @@ class OfflineParityTest {
             Parity.of("offline/class_logits", out("class_logits"), classLogits).assertWithin(1e-4);
             Parity.of("offline/mask_embed", out("mask_embed"), video.get(GraphContract.MASK_EMBED).data()).assertWithin(1e-4);
             Parity.of("offline/sim_embed", out("sim_embed"), video.get(GraphContract.SIM_EMBED).data()).assertWithin(1e-4);
-            List<MaskDecoder.Candidate> topK = engine.maskDecoder().topK(classLogits, classLogits.length / 27);
-            AcvisEngine.MaskLogits logits = engine.maskLogits(topK, video.get(GraphContract.MASK_EMBED).data(), clip);
-            List<AcvisEngine.ScoredCandidate> scored = engine.score(topK, logits, clip);
+            List<MaskDecoder.Candidate> topK = engine.postprocessor().maskDecoder().topK(classLogits, classLogits.length / 27);
+            DetectionPostprocessor.MaskLogits logits = engine.postprocessor().maskLogits(topK, video.get(GraphContract.MASK_EMBED).data(), clip);
+            List<DetectionPostprocessor.ScoredCandidate> scored = engine.postprocessor().score(topK, logits, clip);
 
             // Then
             long[] queries = Npy.read(dir.resolve("outputs/cand_query_index.npy")).longs();
             long[] labels = Npy.read(dir.resolve("outputs/cand_labels.npy")).longs();
-            assertThat(scored.stream().mapToLong(AcvisEngine.ScoredCandidate::query).toArray()).containsExactly(queries);
-            assertThat(scored.stream().mapToLong(AcvisEngine.ScoredCandidate::classId).toArray()).containsExactly(labels);
-            Parity.of("offline/cand_class_prob", out("cand_class_prob"), floats(scored, AcvisEngine.ScoredCandidate::probability))
+            assertThat(scored.stream().mapToLong(DetectionPostprocessor.ScoredCandidate::query).toArray()).containsExactly(queries);
+            assertThat(scored.stream().mapToLong(DetectionPostprocessor.ScoredCandidate::classId).toArray()).containsExactly(labels);
+            Parity.of("offline/cand_class_prob", out("cand_class_prob"), floats(scored, DetectionPostprocessor.ScoredCandidate::probability))
                     .assertWithin(1e-4);
-            Parity.of("offline/cand_mask_score", out("cand_mask_score"), floats(scored, AcvisEngine.ScoredCandidate::maskScore))
+            Parity.of("offline/cand_mask_score", out("cand_mask_score"), floats(scored, DetectionPostprocessor.ScoredCandidate::maskScore))
                     .assertWithin(1e-4);
-            Parity.of("offline/cand_score", out("cand_score"), floats(scored, AcvisEngine.ScoredCandidate::score))
+            Parity.of("offline/cand_score", out("cand_score"), floats(scored, DetectionPostprocessor.ScoredCandidate::score))
                     .assertWithin(1e-4);
             byte[] kept = Npy.read(dir.resolve("outputs/cand_kept.npy")).bytes();
             for (int i = 0; i < kept.length; i++) {
@@ -103,7 +103,7 @@ class OfflineParityTest {
             int mismatches = 0;
             for (int i = 0; i < 3; i++) {
                 for (int t = 0; t < frames; t++) {
-                    byte[] mask = engine.maskDecoder().binaryMask(logits.perFrame().get(t),
+                    byte[] mask = engine.postprocessor().maskDecoder().binaryMask(logits.perFrame().get(t),
                             scored.get(i).maskRow() * logits.planes().get(t), geometry).data();
                     int offset = (i * frames + t) * pixels;
                     for (int p = 0; p < pixels; p++) {
@@ -154,8 +154,8 @@ class OfflineParityTest {
         }
     }
 
-    private static float[] floats(List<AcvisEngine.ScoredCandidate> list,
-            java.util.function.ToDoubleFunction<AcvisEngine.ScoredCandidate> f) {
+    private static float[] floats(List<DetectionPostprocessor.ScoredCandidate> list,
+            java.util.function.ToDoubleFunction<DetectionPostprocessor.ScoredCandidate> f) {
         float[] out = new float[list.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) f.applyAsDouble(list.get(i));
