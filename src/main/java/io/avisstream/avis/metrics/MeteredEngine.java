@@ -9,8 +9,6 @@ import io.avisstream.avis.engine.EngineInfo;
 import io.avisstream.avis.engine.FrameFeatures;
 import io.avisstream.avis.engine.FrameRequest;
 import io.avisstream.avis.engine.StageTimings;
-import io.avisstream.avis.engine.StreamWindow;
-import io.avisstream.avis.engine.WindowDetections;
 import io.avisstream.avis.engine.WindowRequest;
 import io.avisstream.avis.media.FrameDetections;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -22,6 +20,7 @@ import io.micrometer.core.instrument.Timer;
  * {@link StageTimings} as the post-processing time its video-stage call added; absent for engines that keep none),
  * plus the frames per frame-graph call (the cross-stream batch when the engine batches, else the caller's).
  * With several stream threads the post share of one call may include another thread's; the sums stay right.
+ * {@link Engine#detect} is the interface's own composition, so on this engine it runs the timed stages.
  */
 final class MeteredEngine implements Engine {
     private final Engine delegate;
@@ -75,14 +74,6 @@ final class MeteredEngine implements Engine {
             post.record(postNanos, TimeUnit.NANOSECONDS);
         }
         return out;
-    }
-
-    /** The interface's live-mode composition, over the timed stages (the delegate's own would bypass them). */
-    @Override
-    public WindowDetections detect(FrameRequest frame, StreamWindow window) {
-        FrameFeatures features = encodeFrames(List.of(frame)).get(0);
-        FrameDetections detections = decodeWindows(List.of(window.request(features))).get(0);
-        return new WindowDetections(detections, window.append(features, info().windowFrames()));
     }
 
     @Override
