@@ -100,6 +100,11 @@ class DashboardIT {
             String api = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(streamsApi)
                     .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(api).contains("\"streamId\":\"" + STREAM + "\"", "\"soundingCount\":2");
+            java.net.http.HttpResponse<String> bare = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(page.resolve("/dashboard")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(bare.statusCode()).as("/dashboard redirects to the page").isEqualTo(302);
+            assertThat(bare.headers().firstValue("location")).hasValueSatisfying(l -> assertThat(l).endsWith("/dashboard/"));
             html = chromium.awaitDom(h -> h.contains("data-seq=\"" + (FRAMES - 1) + "\""), Duration.ofSeconds(30));
             Files.writeString(out.resolve("dom.html"), html);
             assertThat(html).contains("data-seq=\"" + (FRAMES - 1) + "\"");
