@@ -74,6 +74,10 @@ class ModelConfig:
     window_size: int = 6                # ENC_WINDOW_SIZE
     last_layer_num: int = 3             # frame-decoder layers fed to the video module in training
     video_prefix: str = "vita_module"   # attribute name of the video module (AVISM: avism_module)
+    # inside the frame graph: average-pool the normalised, padded canvas by this factor before the backbone
+    # and upsample the mask maps back (1 = official). Lets a small model take the caller's official
+    # 360-short-side frames at the ~90-pixel scale it was trained on; the graph contract is unchanged.
+    input_stride: int = 1
     # test-time post-processing (spec §5)
     test_topk: int = 100
     test_score_threshold: float = 0.3
@@ -120,11 +124,29 @@ def _tiny() -> ModelConfig:
     )
 
 
-_CONFIGS = {"r50": _r50, "avism_r50": _avism_r50, "tiny": _tiny}
+def _avbench() -> ModelConfig:
+    """The bundled CPU model: ``tiny`` sizes, input stride 4 (official 360x640 frames -> 90x160 inside the graph),
+    trained on the hearing benchmark (``acvis.data.avbench``) with a pretrained audio encoder."""
+    return replace(_tiny(), name="avbench", input_stride=4)
+
+
+def _avbench_acqg() -> ModelConfig:
+    """Ablation: ACQG + count token trained with a plain cross-entropy count loss (ACVIS-CE)."""
+    return replace(_avbench(), name="avbench_acqg")
+
+
+def _avbench_additive() -> ModelConfig:
+    """Ablation: AVISM-style additive audio fusion, no count token (every detection counts as sounding)."""
+    return replace(_avbench(), name="avbench_additive", audio_conditioning="additive", count_token=False)
+
+
+_CONFIGS = {"r50": _r50, "avism_r50": _avism_r50, "tiny": _tiny, "avbench": _avbench, "avbench_acqg": _avbench_acqg,
+            "avbench_additive": _avbench_additive}
 
 
 def get_config(name: str) -> ModelConfig:
-    """Return the named configuration (``r50``, ``tiny`` or ``avism_r50``)."""
+    """Return the named configuration (``r50``, ``tiny``, ``avism_r50``, ``avbench``, ``avbench_acqg``,
+    ``avbench_additive``)."""
     try:
         return _CONFIGS[name]()
     except KeyError:

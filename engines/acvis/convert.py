@@ -13,40 +13,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, Mapping, Optional, Tuple
 
 import torch
 
-from .config import ModelConfig, config_names, from_dict, get_config, to_dict
+from .checkpoint import KeyReport, compare_keys, extract_state_dict, load_into, load_state, model_shapes  # noqa: F401
+from .config import config_names, get_config, to_dict
+from .export import export
 from .modeling.model import ACVIS, build_model
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 OFFICIAL_TSV = {"r50": RESOURCES / "acvis-official-params.tsv",
                 "avism_r50": RESOURCES / "avism-official-params.tsv"}
-STATE_KEYS = ("model", "state_dict", "model_state_dict", "model_state")
-
-
-@dataclass
-class KeyReport:
-    missing: List[str] = field(default_factory=list)
-    unexpected: List[str] = field(default_factory=list)
-    mismatched: List[Tuple[str, Tuple[int, ...], Tuple[int, ...]]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.unexpected or self.mismatched)
-
-    def describe(self, limit: int = 20) -> str:
-        lines = [f"missing={len(self.missing)} unexpected={len(self.unexpected)} "
-                 f"shape_mismatch={len(self.mismatched)}"]
-        lines += [f"  missing    {k}" for k in self.missing[:limit]]
-        lines += [f"  unexpected {k}" for k in self.unexpected[:limit]]
-        lines += [f"  shape      {k}: checkpoint {a} vs model {b}" for k, a, b in self.mismatched[:limit]]
-        return "\n".join(lines)
-
-
 def read_params_tsv(path: Path) -> Dict[str, Tuple[int, ...]]:
     """name -> shape from an ``*-official-params.tsv`` listing (comment lines start with #)."""
     out: Dict[str, Tuple[int, ...]] = {}
@@ -59,71 +38,20 @@ def read_params_tsv(path: Path) -> Dict[str, Tuple[int, ...]]:
     return out
 
 
-def compare_keys(model_shapes: Mapping[str, Tuple[int, ...]], ckpt_shapes: Mapping[str, Tuple[int, ...]]) -> KeyReport:
-    rep = KeyReport()
-    rep.missing = [k for k in model_shapes if k not in ckpt_shapes]
-    rep.unexpected = [k for k in ckpt_shapes if k not in model_shapes]
-    rep.mismatched = [(k, tuple(ckpt_shapes[k]), tuple(model_shapes[k]))
-                      for k in model_shapes if k in ckpt_shapes and tuple(ckpt_shapes[k]) != tuple(model_shapes[k])]
-    return rep
-
-
-def model_shapes(model: torch.nn.Module) -> Dict[str, Tuple[int, ...]]:
-    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
-
-
-def extract_state_dict(obj) -> Dict[str, torch.Tensor]:
-    """The tensor dict inside a checkpoint object, ``module.`` prefixes removed."""
-    if isinstance(obj, Mapping):
-        for key in STATE_KEYS:
-            if key in obj and isinstance(obj[key], Mapping):
-                obj = obj[key]
-                break
-    if not isinstance(obj, Mapping):
-        raise ValueError("checkpoint holds no state dict")
-    sd = {k: v for k, v in obj.items() if torch.is_tensor(v)}
-    if sd and all(k.startswith("module.") for k in sd):
-        sd = {k[len("module."):]: v for k, v in sd.items()}
-    return sd
-
-
-def load_state(path: str):
-    """(state dict, stored ModelConfig or None) of a checkpoint file."""
-    obj = torch.load(path, map_location="cpu")
-    cfg = None
-    if isinstance(obj, Mapping):
-        if isinstance(obj.get("model_config"), Mapping):      # acvis.train checkpoints
-            cfg = from_dict(obj["model_config"])
-        elif isinstance(obj.get("config"), str):               # acvis.convert --save
-            cfg = get_config(obj["config"])
-    return extract_state_dict(obj), cfg
-
-
 def detect_config(sd: Mapping[str, torch.Tensor]) -> Optional[str]:
     """The config whose model has exactly these names and shapes, if any."""
     shapes = {k: tuple(v.shape) for k, v in sd.items()}
     probe = shapes.get("sem_seg_head.predictor.query_feat.weight")
-    for name in config_names():
+    # the base configs first: a variant with the same names and shapes (avbench = tiny + input stride) is only
+    # chosen by an explicit --config or by the model_config a training checkpoint stores
+    base = ("r50", "avism_r50", "tiny")
+    for name in base + tuple(n for n in config_names() if n not in base):
         cfg = get_config(name)
         if probe is not None and probe != (cfg.num_queries, cfg.hidden_dim):
             continue   # cheap filter before building a candidate model
         if compare_keys(model_shapes(build_model(cfg)), shapes).ok:
             return name
     return None
-
-
-def load_into(model: ACVIS, sd: Mapping[str, torch.Tensor]) -> KeyReport:
-    """Strictly load ``sd`` into ``model``; raises ValueError with the report on any difference."""
-    rep = compare_keys(model_shapes(model), {k: tuple(v.shape) for k, v in sd.items()})
-    if not rep.ok:
-        raise ValueError("checkpoint does not match the model:\n" + rep.describe())
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()}, strict=True)
-    return rep
-
-
-def load_checkpoint_into(model: ACVIS, path: str) -> KeyReport:
-    sd, _ = load_state(path)
-    return load_into(model, sd)
 
 
 def convert(checkpoint: str, config: str = "auto", save: Optional[str] = None,
@@ -144,7 +72,6 @@ def convert(checkpoint: str, config: str = "auto", save: Optional[str] = None,
     if save:
         torch.save({"model_config": to_dict(cfg), "model": model.state_dict()}, save)
     if out:
-        from .export import export
         export(cfg.name, out, checkpoint=save or checkpoint)
     return model, rep
 

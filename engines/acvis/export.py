@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from .checkpoint import load_into, load_state
 from .config import AUDIO_DIM, MEL_SHAPE, NUM_CLASSES, PIXEL_MEAN, PIXEL_STD, SIZE_DIVISIBILITY, get_config, to_dict
 from .modeling.model import ACVIS, build_model, video_mask_logits
 
@@ -130,13 +131,11 @@ def load_model(config: str, checkpoint: Optional[str], seed: int) -> ACVIS:
     cfg = get_config(config)
     sd = None
     if checkpoint:
-        from .convert import load_state
         sd, stored = load_state(checkpoint)
         cfg = stored or cfg     # a training checkpoint carries its exact ModelConfig
     torch.manual_seed(seed)
     model = build_model(cfg)
     if sd is not None:
-        from .convert import load_into
         load_into(model, sd)
     elif cfg.audio_backbone:
         # random init: fit the PCA of the quantiser so features use the 0..255 range
@@ -354,7 +353,7 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         manifest["graphs"][g] = entry
     n_params = manifest["parameters"]
     if save_weights if save_weights is not None else n_params < 50_000_000:
-        # the exact weights of the graphs, loadable with acvis.convert.load_state
+        # the exact weights of the graphs, loadable with acvis.checkpoint.load_state
         torch.save({"model_config": to_dict(cfg), "model": model.state_dict()}, out_dir / "weights.pth")
         manifest["weights"] = {"file": "weights.pth", "sha256": sha256(out_dir / "weights.pth")}
     # torch.onnx.export restores the wrapper's training flag onto the model: back to eval

@@ -28,14 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from tqdm import tqdm
 
 from acvis.config import get_config, to_dict
-from acvis.data.augmentation import ClipAugmentation, shortest_edge_size
+from acvis.data.augmentation import ClipAugmentation
 from acvis.data.dataset import AVISegDataset, ClipMapper, pad_targets
-from acvis.data.rle import compress, encode
-from acvis.losses.saoc import saoc_decode
+from acvis.evaluation import evaluate
 from acvis.losses.total import ACVISCriterion, LossConfig
 from acvis.modeling.model import build_model
 
@@ -71,6 +69,9 @@ class TrainConfig:
     seed: int = 0
     test_min_size: int = 360  # MIN_SIZE_TEST: frames are resized to this short side for the test evaluation
     test_max_size: int = 1333
+    # > 0: pretrain the audio encoder on the training split's per-frame sounding categories first, then
+    # calibrate its PCA and keep it frozen (acvis.audio_pretrain); needs audio_backbone_multiplier 0
+    audio_pretrain_iters: int = 0
 
     @staticmethod
     def official(model: str = "r50") -> "TrainConfig":
@@ -87,10 +88,26 @@ class TrainConfig:
                            checkpoint_every=100, log_every=10, test_min_size=96, test_max_size=160)
 
 
+    @staticmethod
+    def avbench(model: str = "avbench") -> "TrainConfig":
+        """The hearing benchmark (``acvis.data.avbench``, 90x160 frames): ``tiny`` solver, frames fed at the model
+        scale (the in-graph input stride is skipped in training), the audio encoder pretrained and frozen, test
+        evaluation through the service path (short side 360). ``avbench_acqg`` trains no count loss."""
+        aug = ClipAugmentation(crop_resize_sizes=(90, 104, 120), crop_resize_max=240, crop_size_range=(64, 100),
+                               min_sizes=(72, 80, 90, 100), max_size=180)
+        loss = replace(LossConfig.tiny(), num_points=512,
+                       count_loss="none" if model == "avbench_acqg" else "saoc")
+        return TrainConfig(model=model, iters=600, base_lr=1e-3, backbone_multiplier=1.0, num_frames=3,
+                           audio_backbone_multiplier=0.0, lr_steps=(500,), clips_per_iter=1, augmentation=aug,
+                           loss=loss, checkpoint_every=100, log_every=20, audio_pretrain_iters=400)
+
+
 def train_config(name: str) -> TrainConfig:
-    """Training preset for a model config name (``tiny`` or the official ``r50`` / ``avism_r50``)."""
+    """Training preset for a model config name (``tiny``, ``avbench*`` or the official ``r50`` / ``avism_r50``)."""
     if name == "tiny":
         return TrainConfig.tiny()
+    if name.startswith("avbench"):
+        return TrainConfig.avbench(name)
     cfg = TrainConfig.official(name)
     if name.startswith("avism"):
         cfg = replace(cfg, loss=replace(cfg.loss, count_loss="none"))
@@ -144,7 +161,7 @@ def loss_generator(seed: int, global_clip: int) -> torch.Generator:
 
 def clip_loss(model, criterion: ACVISCriterion, sample: dict, generator: torch.Generator | None = None):
     """Forward one clip and return ``(total, terms)``."""
-    out = model(sample["images"], sample["mel"])
+    out = model(sample["images"], sample["mel"], prestrided=model.cfg.input_stride > 1)
     clip, frames = pad_targets(sample["clip"], sample["frames"], out["padded_size"])
     return criterion(out, clip, frames, sample["counts"], generator)
 
@@ -204,71 +221,8 @@ def plot_history(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def _track_iou(pred: np.ndarray, gt: list) -> float:
-    """YouTube-VIS track IoU: summed intersections over summed unions across frames."""
-    inter = union = 0
-    for t, g in enumerate(gt):
-        p = pred[t]
-        if g is None:
-            union += int(p.sum())
-            continue
-        inter += int((p & g).sum())
-        union += int((p | g).sum())
-    return inter / union if union else 0.0
-
-
-@torch.no_grad()
-def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
-             max_size: int = 1333) -> tuple[dict, list[dict]]:
-    """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
-    (long side <= ``max_size``, PIL bilinear) and masks returned at the original size.
-
-    Returns ``(metrics, results)``: sounding-count accuracy (SAOC decoding vs the CSV, clamped at Kmax),
-    the fraction of GT tracks that a same-class prediction covers with track IoU >= 0.5 (a quick proxy,
-    not the official mAP), and the predictions in the official results format.
-    """
-    was_training = model.training
-    model.eval()
-    correct = frames = recalled = tracks = 0
-    results = []
-    for video in dataset.videos:
-        frames_rgb = [dataset.frame(p) for p in video.frame_paths]
-        h0, w0 = frames_rgb[0].shape[:2]
-        size = shortest_edge_size(h0, w0, min_size, max_size)
-        frames_rgb = [np.asarray(Image.fromarray(f).resize((size[1], size[0]), Image.BILINEAR)) if f.shape[:2] != size
-                      else f for f in frames_rgb]
-        images = torch.from_numpy(np.stack(frames_rgb)).permute(0, 3, 1, 2).float()
-        mel = torch.from_numpy(dataset.mel(video)[:video.length].astype(np.float32))
-        out = model.inference(images, mel, output_size=(h0, w0))
-        if out.get("count_logits") is not None:
-            kmax = out["count_logits"].shape[1]
-            counts = torch.from_numpy(dataset.counts(video)[:video.length]).clamp(max=kmax)
-            correct += int((saoc_decode(out["count_logits"]) == counts).sum())
-            frames += video.length
-        masks = out["masks"].numpy()
-        labels = out["labels"].tolist()
-        for k in range(masks.shape[0]):
-            results.append({"video_id": video.video_id, "score": float(out["scores"][k]),
-                            "category_id": int(label_to_id[labels[k]]),
-                            "segmentations": [{"size": [int(masks.shape[2]), int(masks.shape[3])],
-                                               "counts": compress(encode(masks[k, t])["counts"])}
-                                              for t in range(video.length)]})
-        for ann in video.annotations:
-            gt = [dataset.instance_mask(ann, t) for t in range(video.length)]
-            gt = [None if g is None else g.astype(bool) for g in gt]
-            best = max((_track_iou(masks[k], gt) for k in range(masks.shape[0]) if labels[k] == ann["label"]),
-                       default=0.0)
-            recalled += best >= 0.5
-            tracks += 1
-    model.train(was_training)
-    metrics = {"videos": len(dataset), "count_accuracy": correct / frames if frames else None, "frames": frames,
-               "track_recall@0.5": recalled / tracks if tracks else None, "tracks": tracks,
-               "predictions": len(results)}
-    return metrics, results
-
-
 def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init: Path | None = None,
-          split: str = "train", progress: bool = True) -> dict:
+          split: str = "train", progress: bool = True, audio_init: Path | None = None) -> dict:
     """Run (or resume) training; returns ``{"iteration", "history"}`` (the checkpoint is in ``out/last.pth``)."""
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
@@ -295,10 +249,23 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
         scheduler.load_state_dict(state["scheduler"])
         start, history = state["iteration"], state["history"]
         LOG.info("resumed from %s at iteration %d", last, start)
-    elif init is not None:
-        state = torch.load(init, map_location="cpu")
-        missing, unexpected = model.load_state_dict(state.get("model", state), strict=False)
-        LOG.info("initialised from %s (%d missing, %d unexpected keys)", init, len(missing), len(unexpected))
+    elif init is not None or audio_init is not None:
+        if init is not None:
+            state = torch.load(init, map_location="cpu")
+            missing, unexpected = model.load_state_dict(state.get("model", state), strict=False)
+            LOG.info("initialised from %s (%d missing, %d unexpected keys)", init, len(missing), len(unexpected))
+        if audio_init is not None:  # after --init: replaces its audio encoder
+            model.audio_backbone.load_state_dict(torch.load(audio_init, map_location="cpu"))
+            LOG.info("audio encoder from %s", audio_init)
+    elif cfg.audio_pretrain_iters > 0:
+        from acvis.audio_pretrain import pretrain_audio
+
+        val = AVISegDataset(data, "val", filter_empty=False) if (Path(data) / "val.json").is_file() else None
+        audio_metrics = pretrain_audio(model.audio_backbone, AVISegDataset(data, split, filter_empty=False),
+                                       iters=cfg.audio_pretrain_iters, seed=cfg.seed, val=val)
+        torch.save(model.audio_backbone.state_dict(), out / "audio.pth")
+        (out / "audio_pretrain.json").write_text(json.dumps(audio_metrics, indent=2))
+        LOG.info("audio encoder pretrained: %s", audio_metrics)
     else:
         calibrate_audio(model, dataset)
 
@@ -344,7 +311,7 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
     if start < cfg.iters or not (out / "eval.json").exists():
         test_root = Path(data)
         if (test_root / "test.json").is_file():
-            test = AVISegDataset(test_root, "test")
+            test = AVISegDataset(test_root, "test", filter_empty=False)
             label_to_id = {v: k for k, v in test.id_to_label.items()}
             metrics, results = evaluate(model, test, label_to_id, cfg.test_min_size, cfg.test_max_size)
             (out / "results.json").write_text(json.dumps(results))
@@ -361,6 +328,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True, help="output directory (checkpoints, curves)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last.pth if present")
     parser.add_argument("--init", type=Path, help="initial weights (state dict or {'model': ...}), non-strict")
+    parser.add_argument("--audio-init", type=Path,
+                        help="audio encoder state dict (acvis.audio_pretrain / a run's audio.pth) instead of pretraining")
     parser.add_argument("--iters", type=int, help="override the preset's iteration count")
     parser.add_argument("--lr", type=float, help="override the base learning rate")
     parser.add_argument("--clips-per-iter", type=int, help="override clips (videos) per iteration")
@@ -378,7 +347,7 @@ def main(argv=None) -> int:
         overrides["lr_steps"] = tuple(round(s * args.iters / cfg.iters) for s in cfg.lr_steps)
     cfg = replace(cfg, **overrides)
     train(cfg, Path(args.data), Path(args.out), resume=args.resume, init=args.init, split=args.split,
-          progress=not args.no_progress)
+          progress=not args.no_progress, audio_init=args.audio_init)
     return 0
 
 

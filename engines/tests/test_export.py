@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from acvis import export as ex
-from acvis.convert import load_state
+from acvis.checkpoint import load_state
 from acvis.modeling.model import build_model
 
 ORT_JAR = Path.home() / ".m2/repository/com/microsoft/onnxruntime/onnxruntime/1.23.2/onnxruntime-1.23.2.jar"

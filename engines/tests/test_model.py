@@ -9,7 +9,8 @@ import torch.nn.functional as F
 
 from acvis.config import NUM_CLASSES, PIXEL_MEAN, PIXEL_STD, get_config
 from acvis.modeling.layers import CrossAttentionLayer
-from acvis.modeling.model import build_model, count_probabilities, video_mask_logits
+from acvis.losses.saoc import saoc_probabilities
+from acvis.modeling.model import build_model, video_mask_logits
 from acvis.modeling.video_module import SHIFT_MASK_VALUE, VideoModule
 
 
@@ -242,7 +243,7 @@ def test_should_decode_saoc_count_probabilities():
     z = torch.logit(torch.tensor([[0.8, 0.25]]))
 
     # When
-    p = count_probabilities(z)
+    p = saoc_probabilities(z)
 
     # Then P(0) = 0.2, P(1) = 0.8 - 0.2, P(2) = 0.8 * 0.25
     torch.testing.assert_close(p, torch.tensor([[0.2, 0.6, 0.2]]))

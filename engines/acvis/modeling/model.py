@@ -139,13 +139,27 @@ class ACVIS(nn.Module):
         return self.audio_backbone(mel)
 
     def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int,
-                     forced_masks: Optional[List[Tensor]] = None) -> Tuple[Dict, Tensor]:
+                     forced_masks: Optional[List[Tensor]] = None, prestrided: bool = False) -> Tuple[Dict, Tensor]:
         x = self.preprocess(images)
+        stride = 1 if prestrided else self.cfg.input_stride
+        if stride > 1:  # caller-scale canvas [Hp, Wp] -> model scale (see ModelConfig.input_stride)
+            hp, wp = x.shape[2], x.shape[3]
+            x = pad_to_divisible(F.avg_pool2d(x, stride))
         feats = self.backbone(x)
         mask_features, clip_mask_features, ms = self.sem_seg_head.pixel_decoder(feats)
         out = self.sem_seg_head.predictor(ms, mask_features, audio, num_frame_query_layers=num_layers,
                                           forced_masks=forced_masks)
-        return out, self.video_module.mask_features(clip_mask_features)
+        m = self.video_module.mask_features(clip_mask_features)
+        if stride > 1:  # mask maps back to 1/4 of the caller's canvas: crop the model-scale padding, upsample
+            h4, w4 = hp // (4 * stride), wp // (4 * stride)
+
+            def up(t: Tensor) -> Tensor:
+                return F.interpolate(t[:, :, :h4, :w4], scale_factor=float(stride), mode="bilinear",
+                                     align_corners=False)
+
+            m = up(m)
+            out = dict(out, pred_masks=up(out["pred_masks"]))
+        return out, m
 
     def forward_frame(self, images: Tensor, audio: Tensor,
                       forced_masks: Optional[List[Tensor]] = None) -> Dict[str, Tensor]:
@@ -169,15 +183,16 @@ class ACVIS(nn.Module):
                 "sim_embed": out["pred_cq_embed"][0]}
 
     # ---------------------------------------------------------------- training forward
-    def forward(self, images: Tensor, mel: Tensor) -> Dict:
-        """See the module docstring for the exact contract."""
+    def forward(self, images: Tensor, mel: Tensor, prestrided: bool = False) -> Dict:
+        """See the module docstring for the exact contract. ``prestrided``: ``images`` already are at the model
+        scale (``cfg.input_stride`` > 1 only; training feeds small frames and skips the in-graph pooling)."""
         if images.dim() != 4 or images.shape[1] != 3:
             raise ValueError(f"images must be (T, 3, H, W), got {tuple(images.shape)}")
         if mel.shape[0] != images.shape[0]:
             raise ValueError(f"mel has {mel.shape[0]} patches for {images.shape[0]} frames")
         num_layers = self.cfg.last_layer_num if self.training else 1
         audio = self.forward_audio(mel)
-        frame, m = self._frame_stage(images, audio, num_layers)
+        frame, m = self._frame_stage(images, audio, num_layers, prestrided=prestrided)
         video = self.video_module(frame["frame_queries"], audio)
 
         def masks(embed: Tensor) -> Tensor:
@@ -201,7 +216,7 @@ class ACVIS(nn.Module):
     # ---------------------------------------------------------------- offline inference (spec §5)
     @torch.no_grad()
     def inference(self, images: Tensor, mel: Tensor, output_size: Optional[Tuple[int, int]] = None,
-                  chunk: int = 18) -> Dict:
+                  chunk: int = 18, kept_only: bool = False, max_candidates: Optional[int] = None) -> Dict:
         """Official offline inference on one resized video.
 
         images (T, 3, H, W) raw RGB already resized (short side 360), mel (T, 96, 64);
@@ -210,6 +225,9 @@ class ACVIS(nn.Module):
         ``count_logits`` [T, Kmax] — in descending class-probability order — plus ``candidates``
         (all top-k (query, class) pairs before the threshold: ``query_index``, ``labels``,
         ``class_prob``, ``mask_score``, ``score``, ``masks``) and the raw ``video`` outputs.
+        ``kept_only``: skip the masks of candidates whose class probability alone is <= the threshold (their
+        score cannot pass it); same kept set, but those candidates get mask score 0 (evaluation speed-up).
+        ``max_candidates``: only the first N top-k candidates (highest class probability; diagnostics).
         """
         t, _, h, w = images.shape
         h0, w0 = output_size or (h, w)
@@ -228,11 +246,14 @@ class ACVIS(nn.Module):
         top, idx = scores.flatten().topk(k, sorted=True)
         labels = idx % NUM_CLASSES
         qidx = torch.div(idx, NUM_CLASSES, rounding_mode="floor")
+        if kept_only or max_candidates is not None:
+            k = int((top > self.cfg.test_score_threshold).sum()) if kept_only else min(k, max_candidates)
+            top, idx, labels, qidx = top[:k], idx[:k], labels[:k], qidx[:k]
         embed = v["mask_embed"][qidx]                                       # [K, Cm]
         num = torch.zeros(k)
         den = torch.zeros(k)
         out_masks = torch.zeros(k, t, h0, w0, dtype=torch.bool)
-        for ti in range(t):
+        for ti in range(t if k > 0 else 0):
             logit = video_mask_logits(embed, m[ti:ti + 1])[:, :h, :w]      # [K, H, W] cropped
             sig = logit.sigmoid()
             sel = sig > 0.5
@@ -254,14 +275,3 @@ class ACVIS(nn.Module):
 def build_model(cfg: ModelConfig) -> ACVIS:
     """Build the network for a config (random init as the official code would do)."""
     return ACVIS(cfg)
-
-
-def count_probabilities(count_logits: Tensor) -> Tensor:
-    """SAOC decoding (spec §3.6): [N, Kmax] ordinal logits -> [N, Kmax+1] P(count = c)."""
-    p = torch.sigmoid(count_logits)
-    q = torch.cumprod(p, -1)                                                # P(N > i)
-    ones = torch.ones_like(q[:, :1])
-    zeros = torch.zeros_like(q[:, :1])
-    upper = torch.cat([ones, q], -1)
-    lower = torch.cat([q, zeros], -1)
-    return upper - lower

@@ -66,7 +66,7 @@ class VGGish(nn.Module):
         return self.pproc(e) if self.postprocess else e
 
     @torch.no_grad()
-    def calibrate_pca(self, mel: Tensor) -> None:
+    def calibrate_pca(self, mel: Tensor, whiten: bool = False) -> None:
         """Fit ``pproc`` as a PCA of the embeddings of ``mel`` (for randomly initialised models).
 
         The released checkpoint ships AudioSet PCA parameters; a seeded tiny model has none, and an
@@ -83,10 +83,18 @@ class VGGish(nn.Module):
         # 8-bit quantiser
         scale = 1.0 / float(evals[0].clamp_min(1e-12).sqrt())
         proj = evecs.t() * scale
+        if whiten:
+            # a trained encoder: every component that carries variance (> 1e-4 of the largest) gets std 0.5
+            # (the clamp at +-2 is 4 sigma), so its information spreads over the 8-bit range instead of
+            # sitting in a few levels around 127.5; the rest keep the global scale (near-constant)
+            std = evals.clamp_min(1e-12).sqrt()
+            comp = torch.where(evals > 1e-4 * evals[0], 0.5 / std, torch.full_like(std, scale))
+            proj = evecs.t() * comp[:, None]
+            scale = comp[:, None]
         # Shift every component by a quarter quantisation step: dimensions that are dead (ReLU
         # zero for every input) would otherwise land exactly on 127.5, where any rounding noise
         # flips the quantised value between runtimes.
         shift = torch.full((e.shape[1], 1), 0.25 * (QUANTIZE_MAX - QUANTIZE_MIN) / 255.0, dtype=torch.float64)
-        means = mean.t() - evecs @ shift / scale
+        means = mean.t() - evecs @ (shift / scale)
         self.pproc.pca_eigen_vectors.copy_(proj.float())
         self.pproc.pca_means.copy_(means.float())

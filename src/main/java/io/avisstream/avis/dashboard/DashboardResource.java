@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -82,7 +83,8 @@ public class DashboardResource {
     @GET
     @Path("/streams")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<StreamRow> streams(@QueryParam("local") @DefaultValue("false") boolean localOnly) {
+    public List<StreamRow> streams(@QueryParam("local") @DefaultValue("false") boolean localOnly,
+            @HeaderParam("Authorization") String authorization) {
         List<StreamRow> rows = new ArrayList<>();
         String self = localServer().map(h -> h.host() + ":" + h.port()).orElse("local");
         for (MasksMessage m : view.streams()) {
@@ -90,7 +92,7 @@ public class DashboardResource {
         }
         if (!localOnly) {
             for (HostInfo other : otherInstances()) {
-                rows.addAll(remoteRows(other));
+                rows.addAll(remoteRows(other, authorization));
             }
         }
         rows.sort(java.util.Comparator.comparing(StreamRow::streamId));
@@ -101,7 +103,8 @@ public class DashboardResource {
     @Path("/streams/{streamId}/latest")
     @Produces(MediaType.APPLICATION_JSON)
     public Response latest(@PathParam("streamId") String streamId,
-            @QueryParam("local") @DefaultValue("false") boolean localOnly) {
+            @QueryParam("local") @DefaultValue("false") boolean localOnly,
+            @HeaderParam("Authorization") String authorization) {
         Optional<LiveView.Snapshot> local = view.snapshot(streamId);
         if (local.isPresent()) {
             LiveView.Snapshot s = local.get();
@@ -117,7 +120,7 @@ public class DashboardResource {
             Optional<HostInfo> owner = owner(streamId);
             if (owner.isPresent()) {
                 return proxy(owner.get(), "/dashboard/api/streams/" + URLEncoder.encode(streamId, StandardCharsets.UTF_8)
-                        .replace("+", "%20") + "/latest?local=true");
+                        .replace("+", "%20") + "/latest?local=true", authorization);
             }
         }
         return Response.status(Response.Status.NOT_FOUND).build();
@@ -183,9 +186,9 @@ public class DashboardResource {
         return out;
     }
 
-    private List<StreamRow> remoteRows(HostInfo host) {
+    private List<StreamRow> remoteRows(HostInfo host, String authorization) {
         try {
-            HttpResponse<byte[]> r = http.send(request(host, "/dashboard/api/streams?local=true"),
+            HttpResponse<byte[]> r = http.send(request(host, "/dashboard/api/streams?local=true", authorization),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() == 200) {
                 return List.of(Json.MAPPER.readValue(r.body(), StreamRow[].class));
@@ -198,9 +201,9 @@ public class DashboardResource {
         return List.of();
     }
 
-    private Response proxy(HostInfo host, String path) {
+    private Response proxy(HostInfo host, String path, String authorization) {
         try {
-            HttpResponse<byte[]> r = http.send(request(host, path), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = http.send(request(host, path, authorization), HttpResponse.BodyHandlers.ofByteArray());
             return Response.status(r.statusCode()).entity(r.body()).type(MediaType.APPLICATION_JSON_TYPE)
                     .header("Cache-Control", "no-store").build();
         } catch (java.io.IOException e) {
@@ -211,9 +214,14 @@ public class DashboardResource {
         }
     }
 
-    private static HttpRequest request(HostInfo host, String path) {
-        return HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
-                .timeout(REMOTE_TIMEOUT).build();
+    /** A request to another instance, with the caller's credentials when HTTP auth is on (avis.http.auth.enabled). */
+    private static HttpRequest request(HostInfo host, String path, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
+                .timeout(REMOTE_TIMEOUT);
+        if (authorization != null && !authorization.isBlank()) {
+            b.header("Authorization", authorization);
+        }
+        return b.build();
     }
 
     private Optional<HostInfo> localServer() {

@@ -1,0 +1,258 @@
+"""Offline evaluation of a model on an AVISeg-format split (spec §5 inference), in Python.
+
+``python3 -m acvis.evaluation --checkpoint RUN/last.pth --data DIR [--split test] [--out RUN/eval]``
+
+Writes ``results.json`` (official results format, ``aviseg-data-and-metrics.md`` §1.4, for the Java
+evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
+
+* ``sound_accuracy``: the official "sound accuracy" (§3.5): per frame, the SAOC count class
+  (0, 1, >= 2) against ``min(instance_cnt, 2)`` from the CSV, in percent; ``None`` without a count head;
+* ``detection_count_accuracy``: the same comparison with the number of kept predictions whose mask is
+  non-empty in the frame (every model has it);
+* ``track_recall@0.5``: fraction of GT tracks that a same-class prediction covers with track IoU >= 0.5
+  (a quick proxy, not the official mAP);
+* with the benchmark's side files (``<split>/schedules`` and ``<split>/ObjectMasks`` from
+  ``acvis.data.avbench``), object-level hearing metrics over every (object, frame) where the object is
+  visible. A prediction is *flagged sounding* in a frame as the Java service flags it (README, "Sounding
+  flag"): the k best-scoring predictions with a non-empty mask there, k = the count head's most probable
+  count (its last class: all; no count head: all). Each flagged prediction goes to the visible object it
+  overlaps most (IoU >= 0.3). Reported: ``silent_flagged_rate`` (silent visible object-frames flagged),
+  ``distractor_flagged_rate`` (the same over objects that never sound: role ``silent``/``twin_silent``),
+  ``twin_silent_flagged_rate``, ``sounding_recall`` (sounding object-frames flagged), and
+  ``sounding_agreement`` (flagged == sounding over all visible object-frames);
+* with ``rank_candidates`` N > 0 (``--rank N``), threshold-free: ``sounding_auc``, the probability that a
+  sounding visible object-frame gets a higher score than a silent one, where an object-frame's score is
+  the best final score (class probability x mask score) among the N most probable candidates whose
+  mask overlaps the object there with IoU >= 0.3 (0 when none does); ``distractor_auc`` the same against
+  the frames of objects that never sound. 0.5 = deaf, 1.0 = every sounding object ranked above every
+  silent one. Says whether a model hears even when no candidate passes the 0.3 threshold yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from acvis.data.augmentation import shortest_edge_size
+from acvis.data.dataset import AVISegDataset
+from acvis.data.rle import compress, encode
+from acvis.losses.saoc import saoc_probabilities
+
+FLAG_IOU = 0.3
+
+
+def track_iou(pred: np.ndarray, gt: list) -> float:
+    """YouTube-VIS track IoU: summed intersections over summed unions across frames."""
+    inter = union = 0
+    for t, g in enumerate(gt):
+        p = pred[t]
+        if g is None:
+            union += int(p.sum())
+            continue
+        inter += int((p & g).sum())
+        union += int((p | g).sum())
+    return inter / union if union else 0.0
+
+
+def flagged_predictions(scores: np.ndarray, masks: np.ndarray, count_probs: np.ndarray | None) -> list[list[int]]:
+    """Per frame, the indices of the predictions the Java service flags sounding (best score first)."""
+    out = []
+    for t in range(masks.shape[1]):
+        present = [k for k in np.argsort(-scores, kind="stable") if masks[k, t].any()]
+        if count_probs is not None:
+            best = int(np.argmax(count_probs[t]))
+            if best < count_probs.shape[1] - 1:
+                present = present[:best]
+        out.append([int(k) for k in present])
+    return out
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = np.logical_or(a, b).sum()
+    return float(np.logical_and(a, b).sum() / union) if union else 0.0
+
+
+class _Tally:
+    def __init__(self):
+        self.n = {}
+
+    def add(self, key: str, hit: bool) -> None:
+        c = self.n.setdefault(key, [0, 0])
+        c[0] += int(hit)
+        c[1] += 1
+
+    def rates(self) -> dict:
+        return {k: (v[0] / v[1] if v[1] else None) for k, v in self.n.items()} | \
+               {f"{k}_frames": v[1] for k, v in self.n.items()}
+
+
+def object_metrics(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, flagged: list[list[int]],
+                   tally: _Tally) -> None:
+    """Add one video's object-frame outcomes to ``tally`` (see the module docstring)."""
+    length = object_masks.shape[1]
+    for t in range(length):
+        hits = set()
+        for k in flagged[t]:
+            ious = [_iou(masks[k, t], object_masks[o, t]) for o in range(object_masks.shape[0])]
+            if ious and max(ious) >= FLAG_IOU:
+                hits.add(int(np.argmax(ious)))
+        for o, obj in enumerate(schedule["objects"]):
+            if not object_masks[o, t].any():
+                continue
+            flagged_o = o in hits
+            sounding = bool(obj["sounding"][t])
+            tally.add("sounding_agreement", flagged_o == sounding)
+            if sounding:
+                tally.add("sounding_recall", flagged_o)
+            else:
+                tally.add("silent_flagged_rate", flagged_o)
+                if obj["role"] in ("silent", "twin_silent"):
+                    tally.add("distractor_flagged_rate", flagged_o)
+                if obj["role"] == "twin_silent" or (obj["role"] == "twin_source"):
+                    tally.add("twin_silent_flagged_rate", flagged_o)
+
+
+def _auc(pos: list[float], neg: list[float]) -> float | None:
+    """P(pos > neg) + 0.5 P(pos == neg) (Mann-Whitney)."""
+    if not pos or not neg:
+        return None
+    p, n = np.asarray(pos)[:, None], np.asarray(neg)[None, :]
+    return float((p > n).mean() + 0.5 * (p == n).mean())
+
+
+def ranking_scores(schedule: dict, object_masks: np.ndarray, cand_masks: np.ndarray, cand_scores: np.ndarray,
+                   pos: list, neg: list, neg_distractor: list) -> None:
+    for t in range(object_masks.shape[1]):
+        for o, obj in enumerate(schedule["objects"]):
+            if not object_masks[o, t].any():
+                continue
+            best = 0.0
+            for k in range(cand_masks.shape[0]):
+                if cand_scores[k] > best and _iou(cand_masks[k, t], object_masks[o, t]) >= FLAG_IOU:
+                    best = float(cand_scores[k])
+            if obj["sounding"][t]:
+                pos.append(best)
+            else:
+                neg.append(best)
+                if obj["role"] in ("silent", "twin_silent"):
+                    neg_distractor.append(best)
+
+
+@torch.no_grad()
+def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
+             max_size: int = 1333, rank_candidates: int = 0) -> tuple[dict, list[dict]]:
+    """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
+    (long side <= ``max_size``, PIL bilinear) as the service does, masks at the original size.
+
+    Returns ``(metrics, results)`` (see the module docstring); results are in the official format."""
+    was_training = model.training
+    model.eval()
+    correct = det_correct = frames = recalled = tracks = 0
+    per_class = np.zeros((2, 3), np.int64)  # correct / total per GT count class
+    tally = _Tally()
+    pos, neg, neg_distractor = [], [], []
+    results = []
+    split_dir = dataset.root / dataset.split
+    for video in dataset.videos:
+        frames_rgb = [dataset.frame(p) for p in video.frame_paths]
+        h0, w0 = frames_rgb[0].shape[:2]
+        size = shortest_edge_size(h0, w0, min_size, max_size)
+        frames_rgb = [np.asarray(Image.fromarray(f).resize((size[1], size[0]), Image.BILINEAR)) if f.shape[:2] != size
+                      else f for f in frames_rgb]
+        images = torch.from_numpy(np.stack(frames_rgb)).permute(0, 3, 1, 2).float()
+        mel = torch.from_numpy(dataset.mel(video)[:video.length].astype(np.float32))
+        out = model.inference(images, mel, output_size=(h0, w0), kept_only=True)
+        masks = out["masks"].numpy()
+        scores = out["scores"].numpy()
+        labels = out["labels"].tolist()
+        gt = np.minimum(dataset.counts(video)[:video.length], 2)
+        det = np.minimum(masks.reshape(masks.shape[0], video.length, -1).any(-1).sum(0), 2) if masks.shape[0] \
+            else np.zeros(video.length, np.int64)
+        det_correct += int((det == gt).sum())
+        frames += video.length
+        probs = None
+        if out.get("count_logits") is not None:
+            probs = saoc_probabilities(out["count_logits"]).numpy()
+            pred = probs.argmax(1)
+            correct += int((np.minimum(pred, 2) == gt).sum())
+            for c in range(3):
+                per_class[0, c] += int(((pred == gt) & (gt == c)).sum())
+                per_class[1, c] += int((gt == c).sum())
+        for k in range(masks.shape[0]):
+            results.append({"video_id": video.video_id, "score": float(scores[k]),
+                            "category_id": int(label_to_id[labels[k]]),
+                            "segmentations": [{"size": [int(masks.shape[2]), int(masks.shape[3])],
+                                               "counts": compress(encode(masks[k, t])["counts"])}
+                                              for t in range(video.length)]})
+        for ann in video.annotations:
+            g = [dataset.instance_mask(ann, t) for t in range(video.length)]
+            g = [None if x is None else x.astype(bool) for x in g]
+            best = max((track_iou(masks[k], g) for k in range(masks.shape[0]) if labels[k] == ann["label"]),
+                       default=0.0)
+            recalled += best >= 0.5
+            tracks += 1
+        sched = split_dir / "schedules" / f"{video.name}.json"
+        obj = split_dir / "ObjectMasks" / f"{video.name}.npz"
+        if sched.is_file() and obj.is_file():
+            object_masks = np.load(obj)["masks"].astype(bool)
+            if object_masks.shape[2:] == masks.shape[2:]:
+                schedule = json.loads(sched.read_text())
+                object_metrics(schedule, object_masks, masks, flagged_predictions(scores, masks, probs), tally)
+                if rank_candidates > 0:
+                    ranked = model.inference(images, mel, output_size=(h0, w0), max_candidates=rank_candidates)
+                    cand = ranked["candidates"]
+                    ranking_scores(schedule, object_masks, cand["masks"].numpy(), cand["score"].numpy(), pos, neg,
+                                   neg_distractor)
+    model.train(was_training)
+    has_count = bool(per_class[1].sum())
+    metrics = {"videos": len(dataset), "frames": frames,
+               "sound_accuracy": 100.0 * correct / (frames + 1e-6) if has_count else None,
+               "sound_accuracy_per_class": (per_class[0] / np.maximum(per_class[1], 1)).tolist() if has_count else None,
+               "count_frames_per_class": per_class[1].tolist(),
+               "detection_count_accuracy": 100.0 * det_correct / (frames + 1e-6),
+               "track_recall@0.5": recalled / tracks if tracks else None, "tracks": tracks,
+               "predictions": len(results)}
+    metrics.update(tally.rates())
+    if rank_candidates > 0:
+        metrics.update(rank_candidates=rank_candidates, sounding_auc=_auc(pos, neg),
+                       distractor_auc=_auc(pos, neg_distractor))
+    return metrics, results
+
+
+def main(argv=None) -> int:
+    from acvis.config import from_dict
+    from acvis.modeling.model import build_model
+
+    parser = argparse.ArgumentParser(description="Evaluate a checkpoint on an AVISeg-format split.")
+    parser.add_argument("--checkpoint", required=True, help="acvis.train last.pth (or weights.pth of an export)")
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--out", help="directory for results.json and eval.json (default: next to the checkpoint)")
+    parser.add_argument("--min-size", type=int, default=360)
+    parser.add_argument("--max-size", type=int, default=1333)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rank", type=int, default=0, help="also the threshold-free AUCs over the N best candidates")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    state = torch.load(args.checkpoint, map_location="cpu")
+    model = build_model(from_dict(state["model_config"]))
+    model.load_state_dict(state["model"])
+    dataset = AVISegDataset(args.data, args.split, filter_empty=False)
+    label_to_id = {v: k for k, v in dataset.id_to_label.items()}
+    metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size, args.rank)
+    out = Path(args.out) if args.out else Path(args.checkpoint).parent
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results))
+    metrics.update(checkpoint=str(args.checkpoint), data=str(args.data), split=args.split)
+    (out / "eval.json").write_text(json.dumps(metrics, indent=2))
+    print(json.dumps(metrics, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

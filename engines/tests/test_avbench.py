@@ -1,0 +1,185 @@
+"""The hearing benchmark generator (acvis.data.avbench), the pretrained audio path and the input stride."""
+
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import torch
+from scipy.io import wavfile
+
+from acvis.data import avbench, rle
+from acvis.data.dataset import AVISegDataset
+
+SMALL = dict(train=3, val=0, test=2, height=36, width=64, min_len=3, max_len=5, fps=5, mp4_scale=2)
+
+
+def _generate(path, seed=3, test_seed=9, mp4_splits=()):
+    return avbench.generate(path, seed=seed, test_seed=test_seed, mp4_splits=mp4_splits, **SMALL)
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    mp4 = ("test",) if shutil.which("ffmpeg") else ()
+    return _generate(tmp_path_factory.mktemp("avb"), mp4_splits=mp4)
+
+
+def _files(root):
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".mp4")
+
+
+def test_should_write_identical_files_for_the_same_seeds(bench, tmp_path):
+    again = _generate(tmp_path / "again", mp4_splits=("test",) if shutil.which("ffmpeg") else ())
+
+    a, b = _files(bench), _files(again)
+    assert [p.relative_to(bench) for p in a] == [p.relative_to(again) for p in b]
+    for x, y in zip(a, b):
+        assert x.read_bytes() == y.read_bytes(), x.relative_to(bench)
+
+
+def test_should_draw_other_videos_for_another_seed(bench, tmp_path):
+    other = _generate(tmp_path / "other", seed=4)
+
+    name = "train/MELAudios/avb_train_0000.npy"
+    assert not np.array_equal(np.load(bench / name), np.load(other / name)) or \
+        (bench / "train.json").read_text() != (other / "train.json").read_text()
+    assert (bench / "test.json").read_text() == (other / "test.json").read_text()  # the test seed is separate
+
+
+def _schedules(root, split):
+    data = json.loads((root / f"{split}.json").read_text())
+    for video in data["videos"]:
+        name = video["file_names"][0].split("/")[0]
+        sched = json.loads((root / split / "schedules" / f"{name}.json").read_text())
+        masks = np.load(root / split / "ObjectMasks" / f"{name}.npz")["masks"]
+        anns = {a["id"]: a for a in data["annotations"] if a["video_id"] == video["id"]}
+        yield video, name, sched, masks, anns
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_should_annotate_exactly_the_sounding_visible_objects(bench, split):
+    for video, name, sched, masks, anns in _schedules(bench, split):
+        length = len(video["file_names"])
+        assert masks.shape == (len(sched["objects"]), length, video["height"], video["width"])
+        seen = set()
+        for k, obj in enumerate(sched["objects"]):
+            annotated = np.array(obj["sounding"], bool) & masks[k].reshape(length, -1).any(1)
+            assert obj["annotated"] == annotated.astype(int).tolist()
+            if not annotated.any():
+                assert obj["annotation_id"] is None, (name, k)
+                continue
+            ann = anns[obj["annotation_id"]]
+            seen.add(ann["id"])
+            assert ann["category_id"] == obj["category_id"]
+            for t, seg in enumerate(ann["segmentations"]):
+                if not annotated[t]:
+                    assert seg is None and ann["bboxes"][t] is None and ann["areas"][t] is None
+                    continue
+                mask = rle.decode(seg[0])
+                assert np.array_equal(mask, masks[k, t])
+                assert ann["areas"][t] == int(masks[k, t].sum())
+                assert ann["bboxes"][t] == obj["boxes"][t]
+        assert seen == set(anns), f"{name}: annotation without a sounding object"
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_should_count_the_annotated_objects_per_frame(bench, split):
+    for video, name, sched, masks, anns in _schedules(bench, split):
+        csv = (bench / split / "num_ins_CSVs" / f"{name}.csv").read_text().split()
+        assert csv[0] == "instance_cnt"
+        expected = [sum(1 for a in anns.values() if a["segmentations"][t]) for t in range(len(video["file_names"]))]
+        assert [int(c) for c in csv[1:]] == expected == sched["counts"]
+
+
+def test_should_keep_silent_seconds_quiet_and_twins_apart(bench):
+    for split in ("train", "test"):
+        for video, name, sched, masks, anns in _schedules(bench, split):
+            sr, pcm = wavfile.read(bench / split / "WAVAudios" / f"{name}.wav")
+            assert sr == avbench.SR and pcm.dtype == np.int16 and pcm.shape[1] == 2
+            for t in range(sched["length_s"]):
+                if not any(o["sounding"][t] for o in sched["objects"]):
+                    second = pcm[t * sr + 400:(t + 1) * sr - 400, 0].astype(np.float64) / 32768
+                    assert np.sqrt(np.mean(second ** 2)) < 0.01, (name, t)
+            twins = [o for o in sched["objects"] if o["twin_of"] is not None]
+            if twins:
+                a, b = twins
+                assert a["category_id"] == b["category_id"]
+                assert not any(x and y for x, y in zip(a["sounding"], b["sounding"]))
+            for o in sched["objects"]:
+                assert (o["role"] in ("silent", "twin_silent")) == (not any(o["sounding"]))
+
+
+@pytest.mark.skipif(not shutil.which("ffprobe"), reason="needs ffprobe")
+def test_should_write_an_mp4_with_audio_matching_the_schedule(bench):
+    for video, name, sched, masks, anns in _schedules(bench, "test"):
+        probe = json.loads(subprocess.run(
+            ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(bench / "test" / "MP4" / f"{name}.mp4")],
+            check=True, capture_output=True).stdout)
+        kinds = {s["codec_type"]: s for s in probe["streams"]}
+        assert kinds["video"]["width"] == SMALL["width"] * SMALL["mp4_scale"]
+        assert kinds["audio"]["codec_name"] == "aac"
+        mp4 = sched["mp4"]
+        assert len(mp4["boxes"]) == len(sched["objects"])
+        for k, boxes in enumerate(mp4["boxes"]):
+            assert len(boxes) == sched["length_s"] * mp4["fps"]
+            for t in range(sched["length_s"]):  # mp4 frame t*fps is annotated frame t, scaled
+                box = sched["objects"][k]["boxes"][t]
+                assert boxes[t * mp4["fps"]] == (None if box is None else [v * mp4["scale"] for v in box])
+
+
+def test_should_pretrain_the_audio_encoder_and_keep_the_graph_contract(bench):
+    from acvis.audio_pretrain import pretrain_audio, sounding_labels
+    from acvis.config import get_config
+    from acvis.modeling.model import build_model
+
+    torch.manual_seed(0)
+    model = build_model(get_config("avbench")).eval()
+    train = AVISegDataset(bench, "train", filter_empty=False)
+    x, y = sounding_labels(train)
+    assert x.shape[1:] == (96, 64) and y.shape == (x.shape[0], 26) and y.sum() > 0
+    before = model.audio_backbone.pproc.pca_eigen_vectors.clone()
+
+    metrics = pretrain_audio(model.audio_backbone, train, iters=30, batch=16)
+
+    assert metrics["audio_pretrain_loss"] < 0.69  # below chance-level BCE
+    assert not torch.equal(before, model.audio_backbone.pproc.pca_eigen_vectors)
+    feats = model.forward_audio(torch.from_numpy(x[:8])[:, None])
+    assert feats.shape == (8, 128)
+    assert torch.equal(feats, feats.round()) and feats.min() >= 0 and feats.max() <= 255
+    assert feats.std() > 0
+
+
+def test_should_freeze_the_pretrained_audio_encoder_in_training(bench, tmp_path):
+    from acvis.train import TrainConfig, train
+
+    cfg = TrainConfig.avbench("avbench")
+    from dataclasses import replace
+    cfg = replace(cfg, iters=2, audio_pretrain_iters=5, checkpoint_every=2, log_every=1)
+    train(cfg, bench, tmp_path / "run", progress=False)
+
+    state = torch.load(tmp_path / "run" / "last.pth")
+    audio = torch.load(tmp_path / "run" / "audio.pth")
+    for k, v in audio.items():
+        assert torch.equal(state["model"][f"audio_backbone.{k}"], v), k
+    metrics = json.loads((tmp_path / "run" / "eval.json").read_text())
+    assert metrics["videos"] == SMALL["test"] and metrics["sound_accuracy"] is not None
+    assert "silent_flagged_rate" in metrics or "sounding_agreement" in metrics
+
+
+def test_should_see_an_upscaled_frame_as_the_small_frame_inside_the_strided_graph():
+    from acvis.config import get_config
+    from acvis.modeling.model import build_model
+
+    torch.manual_seed(0)
+    model = build_model(get_config("avbench")).eval()
+    small = torch.rand(1, 3, 90, 160) * 255
+    big = small.repeat_interleave(4, 2).repeat_interleave(4, 3)   # 360x640, nearest
+    audio = torch.full((1, 128), 128.0)
+    with torch.no_grad():
+        ref, m_ref = model._frame_stage(small, audio, 1, prestrided=True)
+        out, m = model._frame_stage(big, audio, 1)
+    assert m.shape == (1, 64, 96, 160) and m_ref.shape == (1, 64, 24, 40)
+    assert torch.allclose(out["frame_queries"], ref["frame_queries"], atol=1e-3)
+    up = torch.nn.functional.interpolate(m_ref[:, :, :24, :40], scale_factor=4.0, mode="bilinear", align_corners=False)
+    assert torch.allclose(m, up, atol=1e-4)
