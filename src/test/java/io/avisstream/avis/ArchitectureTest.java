@@ -53,7 +53,7 @@ class ArchitectureTest {
             // Observers of the running pipeline (PipelineObserver beans): Micrometer metrics, the live dashboard.
             "metrics", "topology engine media message",
             "dashboard", "topology.runtime topology media message",
-            "api", "topology.runtime topology topology.contract dlq tracking demo message " + ROOT);
+            "api", "topology.runtime topology topology.contract dlq tracking demo ingest message " + ROOT);
 
     /** The only packages that may import Kafka; everything else is plain Java, testable without a broker. */
     static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api",

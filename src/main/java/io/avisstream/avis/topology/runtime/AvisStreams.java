@@ -13,6 +13,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -104,7 +105,10 @@ public class AvisStreams {
                     + " kafka.bootstrap.servers: the in-process broker listens in PLAINTEXT on 127.0.0.1 only");
         } else {
             LOG.info("No kafka.bootstrap.servers configured: starting the in-process KRaft broker");
-            embedded = EmbeddedKafka.start(broker.port(), broker.dataDir().orElse(null), java.util.Map.of());
+            // The broker takes any record the contract allows (its default is the contract's 8 MiB).
+            String largest = Integer.toString(contract.largestRecordBytes());
+            embedded = EmbeddedKafka.start(broker.port(), broker.dataDir().orElse(null),
+                    java.util.Map.of("message.max.bytes", largest, "replica.fetch.max.bytes", largest));
             bootstrapServers = embedded.bootstrapServers();
         }
         TopicAdmin.ensure(clients.forBootstrap(bootstrapServers), contract, runtime.createTopics());
@@ -159,6 +163,11 @@ public class AvisStreams {
         // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(contract.largestRecordBytes()));
+        // ... and every consumer of Streams (main, restore, global) must be able to fetch them.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Integer.toString(contract.largestRecordBytes()));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
+                Integer.toString(Math.max(contract.largestRecordBytes(), 50 << 20)));
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("kafka-streams.")) {
                 config.getOptionalValue(name, String.class)
