@@ -50,6 +50,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     static final long WINDOW_MICROS = AudioFormat.samplesToMicros(AudioFormat.WINDOW_SAMPLES);
 
     private final TopologySettings settings;
+    private final PipelineObserver observer;
     private final DeadLetterRouting deadLetters;
     private final long graceMicros;
     private ProcessorContext<Object, Object> context;
@@ -66,8 +67,9 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     private final Map<String, Long> lastSeenMs = new HashMap<>();
     private long startedMs;
 
-    AvJoinProcessor(TopologySettings settings, DeadLetterRouting deadLetters) {
+    AvJoinProcessor(TopologySettings settings, PipelineObserver observer, DeadLetterRouting deadLetters) {
         this.settings = settings;
+        this.observer = observer;
         this.deadLetters = deadLetters;
         this.graceMicros = settings.grace().toNanos() / 1000;
     }
@@ -126,7 +128,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             reason = problem == null ? null : DlqReason.NON_MONOTONIC_PTS;
         }
         if (reason != null) {
-            deadLetters.reject(context, record, in.rawKey(), in.rawValue(), reason, problem, STAGE, null);
+            deadLetters.reject(context, observer, record, in.rawKey(), in.rawValue(), reason, problem, STAGE, null);
             return clock;
         }
         frames.put(StoreKeys.key(stream, seq), JoinStateCodec.encodeFrame(in.frame(), record.timestamp()));
@@ -161,7 +163,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         long horizon = clock.streamTime() == Long.MIN_VALUE ? Long.MIN_VALUE : clock.streamTime() - graceMicros;
         long oldestPending = oldestPendingPts(stream);
         if (end <= horizon && end <= oldestPending) {
-            deadLetters.reject(context, record, in.rawKey(), in.rawValue(), DlqReason.LATE_AUDIO, "audio ["
+            deadLetters.reject(context, observer, record, in.rawKey(), in.rawValue(), DlqReason.LATE_AUDIO, "audio ["
                     + chunk.startMicros() + ", " + end + ") ends before stream time " + clock.streamTime()
                     + " - grace and before every buffered frame", STAGE, null);
             return clock;
@@ -195,6 +197,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             context.forward(new Record<Object, Object>(stream,
                     new JoinedFrame(pending.frame(), new AudioWindow(window.pcm, window.coverage)),
                     pending.recordTimestamp()), TopologyNames.INFER);
+            observer.joined(stream, window.coverage, context.currentSystemTimeMs() - pending.recordTimestamp());
         }
         pruneAudio(stream, clock);
         return clock;

@@ -25,8 +25,8 @@ record DeadLetterRouting(int maxBytes) {
         }
     }
 
-    void reject(ProcessorContext<Object, Object> context, Record<?, ?> current, byte[] key, byte[] value,
-            DlqReason reason, String detail, String stage, Throwable cause) {
+    void reject(ProcessorContext<Object, Object> context, PipelineObserver observer, Record<?, ?> current,
+            byte[] key, byte[] value, DlqReason reason, String detail, String stage, Throwable cause) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         String topic = meta == null ? "" : meta.topic();
         int partition = meta == null ? -1 : meta.partition();
@@ -43,5 +43,6 @@ record DeadLetterRouting(int maxBytes) {
                 partition, offset, detail);
         context.forward(new Record<Object, Object>(letter.key(), letter.value(), current.timestamp(), letter.headers()),
                 TopologyNames.DLQ_SINK);
+        observer.deadLetter(reason, stage);
     }
 }

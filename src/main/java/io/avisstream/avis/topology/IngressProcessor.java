@@ -27,21 +27,24 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
 
     private final boolean frames;
     private final TopologySettings settings;
+    private final PipelineObserver observer;
     private final DeadLetterRouting deadLetters;
     private ProcessorContext<Object, Object> context;
 
-    private IngressProcessor(boolean frames, TopologySettings settings, DeadLetterRouting deadLetters) {
+    private IngressProcessor(boolean frames, TopologySettings settings, PipelineObserver observer,
+            DeadLetterRouting deadLetters) {
         this.frames = frames;
         this.settings = settings;
+        this.observer = observer;
         this.deadLetters = deadLetters;
     }
 
-    static IngressProcessor frames(TopologySettings settings, DeadLetterRouting deadLetters) {
-        return new IngressProcessor(true, settings, deadLetters);
+    static IngressProcessor frames(TopologySettings settings, PipelineObserver observer, DeadLetterRouting deadLetters) {
+        return new IngressProcessor(true, settings, observer, deadLetters);
     }
 
-    static IngressProcessor audio(TopologySettings settings, DeadLetterRouting deadLetters) {
-        return new IngressProcessor(false, settings, deadLetters);
+    static IngressProcessor audio(TopologySettings settings, PipelineObserver observer, DeadLetterRouting deadLetters) {
+        return new IngressProcessor(false, settings, observer, deadLetters);
     }
 
     @Override
@@ -59,6 +62,7 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
                 checkFrame(frame);
                 context.forward(record.withKey((Object) streamId)
                         .withValue(new DecodedFrame(frame, record.key(), record.value())), TopologyNames.JOIN);
+                observer.frameIn(streamId);
             } else {
                 AudioChunkMessage chunk = MessageCodec.AUDIO.decode(record.value());
                 checkKey(streamId, chunk.streamId());
@@ -66,7 +70,7 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
                         .withValue(new DecodedAudio(chunk, record.key(), record.value())), TopologyNames.JOIN);
             }
         } catch (InvalidMessageException e) {
-            deadLetters.reject(context, record, record.key(), record.value(), e.reason(), e.getMessage(),
+            deadLetters.reject(context, observer, record, record.key(), record.value(), e.reason(), e.getMessage(),
                     frames ? STAGE_FRAMES : STAGE_AUDIO, e.getCause() != null ? e.getCause() : e);
         }
     }

@@ -54,7 +54,7 @@ class JoinRestartDeterminismTest {
     /** One incarnation of the join: a fresh processor (fresh memory) on the given stores. */
     private static final class Incarnation {
         final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-        final AvJoinProcessor join = new AvJoinProcessor(SETTINGS, DLQ);
+        final AvJoinProcessor join = new AvJoinProcessor(SETTINGS, PipelineObserver.NONE, DLQ);
 
         Incarnation(long nowMs, Stores3 stores) {
             context.setCurrentSystemTimeMs(nowMs);

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +31,7 @@ import io.avisstream.avis.events.EventsConfig;
 import io.avisstream.avis.topology.AvisTopology;
 import io.avisstream.avis.topology.InferenceConfig;
 import io.avisstream.avis.topology.JoinConfig;
+import io.avisstream.avis.topology.PipelineObserver;
 import io.avisstream.avis.topology.TopologySettings;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.tracking.TrackingConfig;
@@ -67,12 +70,17 @@ public class AvisStreams {
     Config config;
     @Inject
     TopicContract contract;
+    /** Metrics, dashboard: whoever watches the processors (none in a build without them). */
+    @Inject
+    @Any
+    Instance<PipelineObserver> observers;
     @Inject
     KafkaClientProperties clients;
 
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
     private EmbeddedKafka embedded;
     private KafkaStreams streams;
+    private PipelineObserver observer = PipelineObserver.NONE;
     private String bootstrapServers;
     private volatile KafkaAccessException accessFailure;
 
@@ -106,10 +114,14 @@ public class AvisStreams {
         }
         TopicAdmin.ensure(clients.forBootstrap(bootstrapServers), contract, runtime.createTopics());
 
-        Topology topology = AvisTopology.build(engine, settings, contract, join.changelogRetention());
+        PipelineObserver observer = PipelineObserver.of(observers.stream().toList());
+        Topology topology = AvisTopology.build(observer.engine(engine), settings, contract, join.changelogRetention(),
+                observer);
         LOG.debugf("Topology:%n%s", topology.describe());
         Properties props = streamsProperties(bootstrapServers);
         streams = new KafkaStreams(topology, props);
+        observer.streamsCreated(streams);
+        this.observer = observer;
         streams.setUncaughtExceptionHandler(e -> {
             // A processing error is a bug or an engine failure, never bad input (that goes to the DLQ): stop this
             // instance rather than loop on the same record; exactly-once keeps the outputs clean.
@@ -270,6 +282,7 @@ public class AvisStreams {
 
     public synchronized void close() {
         if (streams != null) {
+            observer.streamsClosing(streams);
             // Leave the group (a static member is removed too), so the partitions move or come back at once
             // instead of after the session timeout.
             streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(runtime.shutdownTimeout()));
