@@ -50,10 +50,11 @@ class ArchitectureTest {
             "topology", "topology.contract dlq engine tracking events media message",
             "topology.runtime", "topology topology.contract dlq engine tracking events media message",
             "demo", "ingest media message " + ROOT,
-            "api", "topology.runtime topology topology.contract dlq tracking demo message " + ROOT);
+            "api", "topology.runtime topology topology.contract dlq tracking demo message " + ROOT,
+            "score", "topology topology.contract engine ingest eval media message " + ROOT);
 
     /** The only packages that may import Kafka; everything else is plain Java, testable without a broker. */
-    static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api");
+    static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api", "score");
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?" + Pattern.quote(BASE) + "\\.([\\w.]+);",
             Pattern.MULTILINE);
