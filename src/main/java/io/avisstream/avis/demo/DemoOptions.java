@@ -25,7 +25,9 @@ public record DemoOptions(Optional<Path> input, String streamId, boolean realtim
               --realtime     send at the clip's own pace instead of as fast as possible
               --jpeg         send frames as JPEG instead of raw rgb24
               --out DIR      output folder (default from avis.demo.out-dir)
-              --timeout S    seconds to wait for all masks after sending (default from avis.demo.timeout)""";
+              --timeout S    seconds to wait for all masks after sending (default from avis.demo.timeout)
+              --schedule F   the clip's schedule (acvis.data.avbench): print how the sounding flags agree with it
+                             (the bundled clip's own schedule is used without it)""";
 
     public DemoOptions {
         if (streamId == null || streamId.isBlank()) {
