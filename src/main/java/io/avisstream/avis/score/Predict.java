@@ -174,11 +174,11 @@ public final class Predict {
         Path masksFile = options.out().resolve("masks.jsonl");
         int frames = 0;
         int instances = 0;
-        try (OutputStream out = Files.newOutputStream(masksFile)) {
+        try (OutputStream out = Files.newOutputStream(masksFile);
+                LiveTopology topology = new LiveTopology(engine, options.lookahead())) {
             for (SplitVideo video : videos) {
                 Path mp4 = mp4File(options.media(), video.name());
-                List<MasksMessage> records = LiveTopology.run(engine, video.name(), mp4, video.width(), video.height(),
-                        options.lookahead(), options.out().resolve("state"));
+                List<MasksMessage> records = topology.run(video.name(), mp4, video.width(), video.height());
                 for (MasksMessage r : records) {
                     out.write(MessageCodec.MASKS.encode(r));
                     out.write('\n');
