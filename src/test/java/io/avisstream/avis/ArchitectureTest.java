@@ -71,6 +71,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void shouldKeepTheScoringPackageAboveTheEngineTheTopologyAndTheMetrics() throws IOException {
+        // Given: score (predict) drives the engine through the topology and writes what eval reads
+        Set<String> below = Set.of("engine", "topology", "eval", "ingest");
+
+        // Then: it may use them, none of them (nor anything under them) may use it, and it is a Kafka package
+        assertThat(ALLOWED.get("score")).containsAll(below);
+        assertThat(ALLOWED.entrySet()).filteredOn(e -> e.getValue().contains("score")).isEmpty();
+        assertThat(KAFKA).contains("score");
+        assertThat(sources().entrySet()).filteredOn(e -> !e.getValue().equals("score"))
+                .allSatisfy(e -> assertThat(dependencies(e.getKey())).doesNotContain("score"));
+    }
+
+    @Test
     void shouldImportOnlyAlongTheAllowedArrows() throws IOException {
         // Given
         Map<Path, String> sources = sources();
