@@ -103,6 +103,9 @@ class PredictTest {
             a.put("video_id", 1);
             a.put("category_id", o.get("category_id").asInt());
             a.put("iscrowd", 0);
+            a.put("height", height);
+            a.put("width", width);
+            a.put("length", length);
             a.put("segmentations", segs);
             annotations.add(a);
         }
