@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.avisstream.avis.api.HttpAuthConfig;
 import io.avisstream.avis.engine.EngineConfig;
 import io.avisstream.avis.events.EventsConfig;
 import io.avisstream.avis.topology.InferenceConfig;
@@ -30,9 +31,9 @@ class ReadmeConfigTableTest {
     /** The mappings of the streaming service; other capabilities document their keys in their own section. */
     static final List<Class<?>> MAPPINGS = List.of(KafkaClusterConfig.class, BrokerConfig.class,
             StreamsRuntimeConfig.class, JoinConfig.class, InferenceConfig.class, TrackingConfig.class, EventsConfig.class,
-            EngineConfig.class);
-    private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events|engine)"
-            + "\\.[a-z0-9.-]+)|kafka\\.bootstrap\\.servers)` \\|", Pattern.MULTILINE);
+            EngineConfig.class, HttpAuthConfig.class);
+    private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events|engine"
+            + "|http)\\.[a-z0-9.-]+)|kafka\\.[a-z0-9.-]+)` \\|", Pattern.MULTILINE);
 
     @Test
     void shouldDocumentEveryConfigKeyInTheReadme() throws IOException {

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.avisstream.avis.AvisCommand;
 import io.avisstream.avis.topology.runtime.AvisStreams;
+import io.avisstream.avis.topology.runtime.KafkaAccessException;
 import io.quarkus.runtime.Quarkus;
 
 /** {@code serve}: broker (unless configured), topics and topology; runs until stopped (SIGTERM / Ctrl-C). */
@@ -39,7 +40,14 @@ public class ServeCommand implements AvisCommand {
                 Quarkus.asyncExit(1);
             }
         });
-        String bootstrap = streams.start();
+        String bootstrap;
+        try {
+            bootstrap = streams.start();
+        } catch (KafkaAccessException e) {
+            // Refused credentials, certificate or ACL: one line and a distinct exit status, never a retry loop.
+            LOG.error(e.getMessage());
+            return KafkaAccessException.EXIT_CODE;
+        }
         LOG.infof("Serving: frames=%s audio=%s -> masks=%s events=%s (bootstrap=%s). Stop with Ctrl-C.",
                 streams.contract().frames().name(), streams.contract().audio().name(),
                 streams.contract().masks().name(), streams.contract().events().name(), bootstrap);

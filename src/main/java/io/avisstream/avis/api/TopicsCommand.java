@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 import io.avisstream.avis.AvisCommand;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.topology.contract.TopicSpec;
+import io.avisstream.avis.topology.runtime.KafkaAccessException;
+import io.avisstream.avis.topology.runtime.KafkaClientProperties;
 import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import io.avisstream.avis.topology.runtime.TopicAdmin;
 
@@ -26,6 +28,8 @@ public class TopicsCommand implements AvisCommand {
     KafkaClusterConfig cluster;
     @Inject
     TopicContract contract;
+    @Inject
+    KafkaClientProperties clients;
 
     @Override
     public String name() {
@@ -50,7 +54,13 @@ public class TopicsCommand implements AvisCommand {
                     + " the in-process broker creates its topics itself when serving");
             return 2;
         }
-        List<TopicAdmin.Outcome> outcomes = TopicAdmin.ensure(cluster.bootstrapServers().get(), contract, true);
+        List<TopicAdmin.Outcome> outcomes;
+        try {
+            outcomes = TopicAdmin.ensure(clients.forBootstrap(cluster.bootstrapServers().get()), contract, true);
+        } catch (KafkaAccessException e) {
+            LOG.error(e.getMessage());
+            return KafkaAccessException.EXIT_CODE;
+        }
         System.out.print(table(contract.all(), outcomes));
         return 0;
     }

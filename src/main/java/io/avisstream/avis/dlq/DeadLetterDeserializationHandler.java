@@ -57,7 +57,7 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
         String maxBytes = required(configs, DLQ_MAX_BYTES_CONFIG);
         String bootstrap = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         this.producer = PRODUCERS.computeIfAbsent(bootstrap, b -> {
-            Map<String, Object> props = new HashMap<>();
+            Map<String, Object> props = clientSettings(configs);
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b);
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -65,6 +65,32 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "avis-dlq-deserialization");
             return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         });
+    }
+
+    /**
+     * The producer settings of the Streams configuration this handler is given: every producer key it holds (the
+     * service's TLS / SASL block among them, which {@code KafkaClientProperties} put there), then the
+     * {@code producer.}-prefixed overrides; so the dead-letter producer connects exactly as Streams' own producers.
+     */
+    static Map<String, Object> clientSettings(Map<String, ?> configs) {
+        Map<String, Object> props = new HashMap<>();
+        java.util.Set<String> producerKeys = ProducerConfig.configNames();
+        configs.forEach((k, v) -> {
+            if (producerKeys.contains(k) || k.startsWith("config.providers")) {
+                props.put(k, v);
+            }
+        });
+        configs.forEach((k, v) -> {
+            if (k.startsWith(StreamsConfig.PRODUCER_PREFIX)
+                    && producerKeys.contains(k.substring(StreamsConfig.PRODUCER_PREFIX.length()))) {
+                props.put(k.substring(StreamsConfig.PRODUCER_PREFIX.length()), v);
+            }
+        });
+        // Never part of the dead-letter producer: Streams' transactional and serializer settings.
+        props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        props.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        props.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        return props;
     }
 
     private static String required(Map<String, ?> configs, String key) {

@@ -2,6 +2,7 @@ package io.avisstream.avis.topology;
 
 import static io.avisstream.avis.topology.TopologyNames.*;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,10 +32,30 @@ public final class AvisTopology {
     }
 
     public static Topology build(Engine engine, TopologySettings settings, TopicContract contract) {
+        return build(engine, settings, contract, DEFAULT_BUFFER_RETENTION);
+    }
+
+    /** {@code avis.join.changelog-retention}'s default. */
+    public static final Duration DEFAULT_BUFFER_RETENTION = Duration.ofMinutes(10);
+
+    /**
+     * @param bufferRetention how long the join buffers' changelogs keep raw frames and audio
+     *        ({@code avis.join.changelog-retention})
+     */
+    public static Topology build(Engine engine, TopologySettings settings, TopicContract contract,
+            Duration bufferRetention) {
+        // The buffers may hold a record back for up to audio retention + grace + idle flush: it must survive that long.
+        Duration holdBack = settings.audioRetention().plus(settings.grace()).plus(settings.idleFlush());
+        if (bufferRetention.compareTo(Duration.ofMinutes(1)) < 0 || bufferRetention.compareTo(holdBack) <= 0) {
+            throw new IllegalArgumentException("avis.join.changelog-retention must be >= 1m and longer than"
+                    + " avis.join.audio-retention + grace + idle-flush (" + holdBack + "), got " + bufferRetention);
+        }
         String frames = contract.frames().name();
         String audio = contract.audio().name();
+        Map<String, String> bufferChangelog = bufferChangelog(bufferRetention);
         // Buffered frames are as large as frames: their changelog must accept what the frames topic accepts.
-        Map<String, String> largeChangelog = Map.of("max.message.bytes", Integer.toString(contract.largestRecordBytes()));
+        Map<String, String> largeChangelog = new java.util.HashMap<>(bufferChangelog);
+        largeChangelog.put("max.message.bytes", Integer.toString(contract.largestRecordBytes()));
 
         Topology topology = new Topology();
         topology.addSource(FRAMES_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), frames);
@@ -46,7 +67,7 @@ public final class AvisTopology {
         topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, engine.info()::className), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
-        topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, Map.of()), JOIN);
+        topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, bufferChangelog), JOIN);
         topology.addStateStore(stringStore(JOIN_CLOCK_STORE), JOIN);
         topology.addStateStore(stringStore(TRACKER_STORE), INFER);
         topology.addStateStore(stringStore(LAST_MASKS_STORE), INFER);
@@ -59,6 +80,18 @@ public final class AvisTopology {
         topology.addSink(DLQ_SINK, contract.dlq().name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer(), FRAMES_DECODE, AUDIO_DECODE, JOIN);
         return topology;
+    }
+
+    /**
+     * Changelog settings of the join buffers (raw frames and audio): compacted for restore, and also deleted by age,
+     * in segments short enough that retention and compaction act within about {@code retention}; tombstones of
+     * emitted frames are kept no longer than a tenth of it.
+     */
+    static Map<String, String> bufferChangelog(Duration retention) {
+        long ms = retention.toMillis();
+        return Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(ms),
+                "segment.ms", Long.toString(Math.max(60_000, ms / 2)), "delete.retention.ms", Long.toString(Math.max(1_000, ms / 10)),
+                "min.compaction.lag.ms", "0");
     }
 
     private static StoreBuilder<?> bytesStore(String name, Map<String, String> changelogConfig) {

@@ -39,4 +39,12 @@ public interface JoinConfig {
     /** Audio kept per stream behind its newest audio sample, in case frames lag behind (bounds state). */
     @WithDefault("30s")
     Duration audioRetention();
+
+    /**
+     * How long buffered frames and audio stay in the join buffers' changelog topics (compact + delete, short segments):
+     * raw frames and sound must not outlive their use on the brokers. Must exceed what a buffer can hold back
+     * (grace, idle flush, audio retention); at least 1 min.
+     */
+    @WithDefault("10m")
+    Duration changelogRetention();
 }

@@ -197,6 +197,8 @@ class K8sManifestsTest {
         assertThat(mounted.stringPropertyNames()).anyMatch(k -> k.startsWith("avis."));
         Set<String> knownEnv = new TreeSet<>();
         knownKeys.forEach(k -> knownEnv.add(k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
+        // Quarkus' own bootstrap setting: where the mounted Secret's properties file is.
+        knownEnv.add("QUARKUS_CONFIG_LOCATIONS");
         env.keySet().stream().filter(name -> !name.startsWith("POD_") && !JVM_ENV.contains(name))
                 .forEach(name -> assertThat(knownEnv)
                 .as("environment variable %s maps to no configuration key", name).contains(name));

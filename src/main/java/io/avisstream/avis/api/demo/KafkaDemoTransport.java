@@ -9,6 +9,7 @@ import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.topology.contract.Topic;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.topology.runtime.AvisStreams;
+import io.avisstream.avis.topology.runtime.KafkaClientProperties;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,8 @@ public class KafkaDemoTransport implements DemoTransport {
     AvisStreams streams;
     @Inject
     TopicContract contract;
+    @Inject
+    KafkaClientProperties clients;
 
     /** The topics this transport produces to and reads from: the service's contract. */
     TopicContract contract() {
@@ -66,7 +69,7 @@ public class KafkaDemoTransport implements DemoTransport {
     @Override
     public Session open(String streamId, Duration topicsTimeout) {
         String bootstrap = streams.start();
-        return new KafkaSession(bootstrap, contract, streamId, topicsTimeout);
+        return new KafkaSession(clients.forBootstrap(bootstrap), contract, streamId, topicsTimeout);
     }
 
     static final class KafkaSession implements Session {
@@ -87,12 +90,17 @@ public class KafkaDemoTransport implements DemoTransport {
         /** Record timestamps follow the clip's pts from the moment the session opened. */
         private final long baseEpochMillis = System.currentTimeMillis();
 
+        /** A PLAINTEXT session on {@code bootstrap} (the tests' in-process broker). */
         KafkaSession(String bootstrap, TopicContract contract, String streamId, Duration topicsTimeout) {
-            this.bootstrap = bootstrap;
+            this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), contract, streamId, topicsTimeout);
+        }
+
+        /** @param client bootstrap servers and security settings ({@link KafkaClientProperties#forBootstrap}) */
+        KafkaSession(Map<String, Object> client, TopicContract contract, String streamId, Duration topicsTimeout) {
+            this.bootstrap = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
             this.contract = contract;
             this.streamId = streamId;
-            Map<String, Object> producerConfig = new HashMap<>();
-            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Map<String, Object> producerConfig = new HashMap<>(client);
             producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
             producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -103,8 +111,7 @@ public class KafkaDemoTransport implements DemoTransport {
             producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "avis-demo-producer-" + streamId);
             this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
 
-            Map<String, Object> consumerConfig = new HashMap<>();
-            consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            Map<String, Object> consumerConfig = new HashMap<>(client);
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,

@@ -116,6 +116,22 @@ public final class TopicContract {
         return String.valueOf(v);
     }
 
+    /**
+     * This contract with {@code retention.ms} of the topics {@code ids} replaced (e.g. the raw frames and audio kept
+     * for less time than the contract file says); creation uses the new value, existing topics keep theirs.
+     */
+    public TopicContract withRetention(java.time.Duration retention, String... ids) {
+        Map<String, TopicSpec> changed = new LinkedHashMap<>(byId);
+        for (String id : ids) {
+            TopicSpec spec = get(id);
+            Map<String, String> configs = new LinkedHashMap<>(spec.configs());
+            configs.put("retention.ms", Long.toString(retention.toMillis()));
+            changed.put(id, new TopicSpec(spec.id(), spec.name(), spec.key(), spec.valueSchema(), spec.partitions(),
+                    spec.replicationFactor(), configs));
+        }
+        return new TopicContract(Map.copyOf(changed));
+    }
+
     public TopicSpec get(String id) {
         TopicSpec spec = byId.get(id);
         if (spec == null) {

@@ -65,11 +65,14 @@ public class AvisStreams {
     Config config;
     @Inject
     TopicContract contract;
+    @Inject
+    KafkaClientProperties clients;
 
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
     private EmbeddedKafka embedded;
     private KafkaStreams streams;
     private String bootstrapServers;
+    private volatile KafkaAccessException accessFailure;
 
     /** Starts broker (if needed), topics and topology; idempotent. Returns the bootstrap servers in use. */
     public synchronized String start() {
@@ -87,21 +90,32 @@ public class AvisStreams {
         }
         if (cluster.bootstrapServers().isPresent()) {
             bootstrapServers = cluster.bootstrapServers().get();
-            LOG.infof("Using Kafka cluster bootstrap=%s", bootstrapServers);
+            LOG.infof("Using Kafka cluster bootstrap=%s %s", bootstrapServers, clients.describe());
+        } else if (clients.secured()) {
+            throw new IllegalArgumentException("kafka.security.protocol=" + cluster.securityProtocol() + " needs"
+                    + " kafka.bootstrap.servers: the in-process broker listens in PLAINTEXT on 127.0.0.1 only");
         } else {
             LOG.info("No kafka.bootstrap.servers configured: starting the in-process KRaft broker");
             embedded = EmbeddedKafka.start(broker.port(), broker.dataDir().orElse(null), java.util.Map.of());
             bootstrapServers = embedded.bootstrapServers();
         }
-        TopicAdmin.ensure(bootstrapServers, contract, runtime.createTopics());
+        TopicAdmin.ensure(clients.forBootstrap(bootstrapServers), contract, runtime.createTopics());
 
-        Topology topology = AvisTopology.build(engine, settings, contract);
+        Topology topology = AvisTopology.build(engine, settings, contract, join.changelogRetention());
         LOG.debugf("Topology:%n%s", topology.describe());
         streams = new KafkaStreams(topology, streamsProperties(bootstrapServers));
         streams.setUncaughtExceptionHandler(e -> {
             // A processing error is a bug or an engine failure, never bad input (that goes to the DLQ): stop this
             // instance rather than loop on the same record; exactly-once keeps the outputs clean.
-            LOG.errorf(e, "Kafka Streams thread failed: shutting down this instance");
+            java.util.Optional<KafkaAccessException> access = KafkaAccessException.of(e, bootstrapServers,
+                    clients.describe());
+            if (access.isPresent()) {
+                // Refused credentials or a missing ACL: one line, no stack trace, no retry.
+                accessFailure = access.get();
+                LOG.error(access.get().getMessage());
+            } else {
+                LOG.errorf(e, "Kafka Streams thread failed: shutting down this instance");
+            }
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((next, previous) -> {
@@ -122,7 +136,8 @@ public class AvisStreams {
     public Properties streamsProperties(String bootstrapServers) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, runtime.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // TLS / SASL of every client Streams creates (and of the dead-letter producer, which copies them from here).
+        props.putAll(clients.forBootstrap(bootstrapServers));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, runtime.processingGuarantee());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(runtime.streamThreads()));
         stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
@@ -162,6 +177,9 @@ public class AvisStreams {
             }
             if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
                     || state == KafkaStreams.State.PENDING_ERROR) {
+                if (accessFailure != null) {
+                    throw accessFailure;
+                }
                 throw new IllegalStateException("Kafka Streams stopped during start-up: " + state);
             }
             try {

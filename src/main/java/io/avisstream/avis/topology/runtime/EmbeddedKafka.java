@@ -44,9 +44,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean temporary;
     private final int port;
     private final int controllerPort;
+    private final ClientListener listener;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path dataDir, boolean temporary, int port, int controllerPort) {
+    private EmbeddedKafka(Path dataDir, boolean temporary, int port, int controllerPort, ClientListener listener) {
+        this.listener = listener;
         this.dataDir = dataDir;
         this.temporary = temporary;
         this.port = port;
@@ -61,12 +63,36 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param extraConfig broker settings that override the defaults here
      */
     public static EmbeddedKafka start(int port, Path dataDir, Map<String, String> extraConfig) {
+        return start(port, dataDir, extraConfig, ClientListener.PLAINTEXT);
+    }
+
+    /**
+     * The client listener of the broker: its security protocol (also the inter-broker one), SCRAM credentials written
+     * into the cluster's bootstrap metadata when the log directory is formatted (so the broker, and an admin that
+     * creates further users, can authenticate from the first second), and the client settings the broker's own
+     * readiness check connects with. TLS, SASL and authorizer settings go into the broker configuration.
+     *
+     * @param securityProtocol {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}
+     * @param scramCredentials e.g. {@code SCRAM-SHA-512=[name=admin,password=...]} (kafka-storage format syntax)
+     * @param clientConfig security settings of a client that may describe the cluster
+     */
+    public record ClientListener(String securityProtocol, List<String> scramCredentials, Map<String, Object> clientConfig) {
+        public static final ClientListener PLAINTEXT = new ClientListener("PLAINTEXT", List.of(), Map.of());
+
+        public ClientListener {
+            scramCredentials = List.copyOf(scramCredentials);
+            clientConfig = Map.copyOf(clientConfig);
+        }
+    }
+
+    /** As {@link #start(int, Path, Map)}, with a secured client listener (tests of the service's Kafka security). */
+    public static EmbeddedKafka start(int port, Path dataDir, Map<String, String> extraConfig, ClientListener listener) {
         try {
             boolean temporary = dataDir == null;
             Path dir = temporary ? Files.createTempDirectory("avis-kafka-") : Files.createDirectories(dataDir);
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, clientPort, controllerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, clientPort, controllerPort, listener);
             kafka.startServer(extraConfig);
             return kafka;
         } catch (IOException e) {
@@ -94,11 +120,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        String client = listener.securityProtocol();
+        props.put("listeners", client + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", client + "://" + HOST + ":" + port);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", client);
+        props.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir.toString());
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "false");
@@ -120,7 +147,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaConfig config = new KafkaConfig(props, false);
         // A persistent data directory is formatted once; later starts reuse its cluster id and logs.
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(logDir);
+            format(logDir, listener.scramCredentials());
         }
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
@@ -129,9 +156,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 bootstrapServers(), dataDir, temporary, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
-    private static void format(Path logDir) {
+    private static void format(Path logDir, List<String> scramCredentials) {
         try {
             new Formatter()
+                    .setScramArguments(scramCredentials)
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
@@ -147,8 +175,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Waits until the broker answers metadata requests (bounded). */
     private void awaitReady() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(listener.clientConfig());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        try (Admin admin = Admin.create(adminConfig)) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();

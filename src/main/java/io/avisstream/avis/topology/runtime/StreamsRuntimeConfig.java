@@ -21,6 +21,12 @@ public interface StreamsRuntimeConfig {
     /** A topic contract file to use instead of the bundled {@code topology/topics.yaml}. */
     Optional<Path> topicsFile();
 
+    /**
+     * {@code retention.ms} of the frames and audio topics when the service creates them (raw images and sound: keep
+     * them short). Absent: the contract's value ({@code topics.yaml}: 1 h). Existing topics are not altered.
+     */
+    Optional<java.time.Duration> inputRetention();
+
     /** Create the contract's missing topics at start (AdminClient). */
     @WithDefault("true")
     boolean createTopics();

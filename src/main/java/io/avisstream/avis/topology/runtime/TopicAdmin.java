@@ -31,13 +31,27 @@ public final class TopicAdmin {
     }
 
     /**
+     * Plain connection to {@code bootstrapServers} (PLAINTEXT: the in-process broker of the tests). The service
+     * connects with its security settings through {@link #ensure(Map, TopicContract, boolean)}.
+     *
      * @param create false = only report
      * @throws IllegalStateException when frames and audio end up with different partition counts (the join needs
      *         them co-partitioned)
      */
     public static List<Outcome> ensure(String bootstrapServers, TopicContract contract, boolean create) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
+        return ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), contract, create);
+    }
+
+    /**
+     * As {@link #ensure(String, TopicContract, boolean)}, with the admin client's connection settings (bootstrap servers
+     * and security: {@link KafkaClientProperties#forBootstrap(String)}). The service's code calls this one.
+     */
+    public static List<Outcome> ensure(Map<String, Object> clientProperties, TopicContract contract, boolean create) {
+        Map<String, Object> adminProps = new java.util.HashMap<>(clientProperties);
+        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        adminProps.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "avis-topic-admin");
+        String bootstrapServers = String.valueOf(clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin admin = Admin.create(adminProps)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec spec : contract.all()) {
@@ -81,6 +95,12 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            KafkaAccessException.of(e, bootstrapServers, "security.protocol="
+                    + clientProperties.getOrDefault(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT")
+                    + (clientProperties.containsKey("sasl.mechanism") ? " sasl.mechanism=" + clientProperties.get("sasl.mechanism") : ""))
+                    .ifPresent(access -> {
+                        throw access;
+                    });
             throw new IllegalStateException("cannot create or describe topics on " + bootstrapServers + ": " + e.getMessage(), e);
         }
     }
