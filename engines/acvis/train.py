@@ -72,6 +72,10 @@ class TrainConfig:
     # > 0: pretrain the audio encoder on the training split's per-frame sounding categories first, then
     # calibrate its PCA and keep it frozen (acvis.audio_pretrain); needs audio_backbone_multiplier 0
     audio_pretrain_iters: int = 0
+    # "standardise": before training (not on --resume), fold the training split's per-dimension mean/std of the
+    # 8-bit audio features into the audio projections (frame decoder av_pre_proj, video module av_proj), so the
+    # audio token starts as W (x - mean) / std + b instead of being dominated by the constant 127.5 offset
+    audio_proj_init: str = "default"
 
     @staticmethod
     def official(model: str = "r50") -> "TrainConfig":
@@ -99,7 +103,8 @@ class TrainConfig:
                        count_loss="none" if model == "avbench_acqg" else "saoc")
         return TrainConfig(model=model, iters=600, base_lr=1e-3, backbone_multiplier=1.0, num_frames=3,
                            audio_backbone_multiplier=0.0, lr_steps=(500,), clips_per_iter=1, augmentation=aug,
-                           loss=loss, checkpoint_every=100, log_every=20, audio_pretrain_iters=400)
+                           loss=loss, checkpoint_every=100, log_every=20, audio_pretrain_iters=400,
+                           audio_proj_init="standardise")
 
 
 def train_config(name: str) -> TrainConfig:
@@ -192,6 +197,22 @@ def calibrate_audio(model, dataset: AVISegDataset, max_patches: int = 4096) -> N
     backbone.calibrate_pca(torch.from_numpy(patches.astype(np.float32))[:, None])
 
 
+@torch.no_grad()
+def standardise_audio_projections(model, dataset: AVISegDataset, max_patches: int = 4096) -> dict:
+    """W <- W / std, b <- b - (W / std) mean for the linear layers that read the 8-bit audio features (same names
+    and shapes; the exported graphs still take raw 0..255 features). Dimensions with std < 1 (one quantisation
+    level) are divided by 1."""
+    patches = np.concatenate([dataset.mel(v)[:v.length] for v in dataset.videos])[:max_patches]
+    feats = model.forward_audio(torch.from_numpy(patches.astype(np.float32)))
+    mean, std = feats.mean(0), feats.std(0).clamp_min(1.0)
+    layers = [model.sem_seg_head.predictor.av_pre_proj, model.video_module.av_proj]
+    for layer in layers:
+        w = layer.weight / std[None, :]
+        layer.bias.sub_(w @ mean)
+        layer.weight.copy_(w)
+    return {"audio_feature_std_mean": float(feats.std(0).mean()), "audio_dims_std_ge_1": int((feats.std(0) >= 1).sum())}
+
+
 def save_checkpoint(path: Path, state: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -268,6 +289,8 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
         LOG.info("audio encoder pretrained: %s", audio_metrics)
     else:
         calibrate_audio(model, dataset)
+    if not (resume and last.is_file()) and cfg.audio_proj_init == "standardise" and model_cfg.audio_backbone:
+        LOG.info("audio projections standardised: %s", standardise_audio_projections(model, dataset))
 
     def snapshot(iteration: int) -> dict:
         return {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
@@ -335,6 +358,9 @@ def main(argv=None) -> int:
     parser.add_argument("--clips-per-iter", type=int, help="override clips (videos) per iteration")
     parser.add_argument("--seed", type=int, help="override the seed")
     parser.add_argument("--split", default="train")
+    parser.add_argument("--count-weight", type=float, help="override the count-loss weight (official 1.0)")
+    parser.add_argument("--audio-proj-init", choices=("default", "standardise"),
+                        help="override the preset (use 'default' with --init from a run that already standardised)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
     args = parser.parse_args(argv)
@@ -342,10 +368,12 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     cfg = train_config(args.config)
     overrides = {k: v for k, v in (("iters", args.iters), ("base_lr", args.lr), ("clips_per_iter", args.clips_per_iter),
-                                   ("seed", args.seed)) if v is not None}
+                                   ("seed", args.seed), ("audio_proj_init", args.audio_proj_init)) if v is not None}
     if "iters" in overrides:  # keep the LR steps at the same fraction of the run
         overrides["lr_steps"] = tuple(round(s * args.iters / cfg.iters) for s in cfg.lr_steps)
     cfg = replace(cfg, **overrides)
+    if args.count_weight is not None:
+        cfg = replace(cfg, loss=replace(cfg.loss, count_weight=args.count_weight))
     train(cfg, Path(args.data), Path(args.out), resume=args.resume, init=args.init, split=args.split,
           progress=not args.no_progress, audio_init=args.audio_init)
     return 0

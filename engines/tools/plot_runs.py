@@ -19,14 +19,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 def main(argv: list[str]) -> int:
     out, runs = Path(argv[0]), [a.split("=", 1) for a in argv[1:]]
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.0))
-    for label, run in runs:
+    for i, (label, run) in enumerate(runs):
         run, _, offset = run.partition("@")
         rows = [json.loads(line) for line in (Path(run) / "metrics.jsonl").read_text().splitlines() if line.strip()]
         it = [r["iteration"] + int(offset or 0) for r in rows]
-        axes[0].plot(it, [r["total"] for r in rows], label=label, linewidth=1.2)
-        axes[1].plot(it, [r["frame"] + r["video"] for r in rows], label=label, linewidth=1.2)
+        axes[0].plot(it, [r["total"] for r in rows], label=label, linewidth=1.2, color=f"C{i}")
+        axes[1].plot(it, [r["frame"] + r["video"] for r in rows], label=label, linewidth=1.2, color=f"C{i}")
         if any(r["count"] for r in rows):
-            axes[2].plot(it, [r["count"] for r in rows], label=label, linewidth=1.2)
+            axes[2].plot(it, [r["count"] for r in rows], label=label, linewidth=1.2, color=f"C{i}")
     for ax, title in zip(axes, ("total", "frame + video (mask/class)", "count (SAOC)")):
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("iteration", fontsize=8)

@@ -15,6 +15,11 @@ public interface AvisCommand {
     /** One line for the usage text. */
     String description();
 
+    /** The options of this command, printed by {@code <name> --help}; by default the description. */
+    default String usage() {
+        return "usage: " + name() + "\n  " + description();
+    }
+
     /** Runs the command; the return value is the process exit code. */
     int run(String... args) throws Exception;
 }

@@ -50,11 +50,16 @@ class ArchitectureTest {
             "topology", "topology.contract dlq engine tracking events media message",
             "topology.runtime", "topology topology.contract dlq engine tracking events media message",
             "demo", "ingest media message " + ROOT,
-            "api", "topology.runtime topology topology.contract dlq tracking demo message " + ROOT,
+            // Observers of the running pipeline (PipelineObserver beans): Micrometer metrics, the live dashboard.
+            "metrics", "topology engine media message",
+            "dashboard", "topology.runtime topology media message",
+            "api", "topology.runtime topology topology.contract dlq tracking demo ingest message " + ROOT,
+            // predict: the engine over a benchmark split, offline-exact or through the topology in a test driver
             "score", "topology topology.contract engine ingest eval media message " + ROOT);
 
     /** The only packages that may import Kafka; everything else is plain Java, testable without a broker. */
-    static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api", "score");
+    static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api",
+            "metrics", "dashboard", "score");
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?" + Pattern.quote(BASE) + "\\.([\\w.]+);",
             Pattern.MULTILINE);

@@ -31,9 +31,9 @@ class ReadmeConfigTableTest {
     /** The mappings of the streaming service; other capabilities document their keys in their own section. */
     static final List<Class<?>> MAPPINGS = List.of(KafkaClusterConfig.class, BrokerConfig.class,
             StreamsRuntimeConfig.class, JoinConfig.class, InferenceConfig.class, TrackingConfig.class, EventsConfig.class,
-            EngineConfig.class, HttpAuthConfig.class);
+            EngineConfig.class, HttpAuthConfig.class, io.avisstream.avis.dashboard.DashboardConfig.class);
     private static final Pattern ROW = Pattern.compile("^\\| `((?:avis\\.(?:broker|topology|join|inference|tracking|events|engine"
-            + "|http)\\.[a-z0-9.-]+)|kafka\\.[a-z0-9.-]+)` \\|", Pattern.MULTILINE);
+            + "|http|dashboard)\\.[a-z0-9.-]+)|kafka\\.[a-z0-9.-]+)` \\|", Pattern.MULTILINE);
 
     @Test
     void shouldDocumentEveryConfigKeyInTheReadme() throws IOException {

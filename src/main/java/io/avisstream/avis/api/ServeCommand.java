@@ -32,7 +32,17 @@ public class ServeCommand implements AvisCommand {
     }
 
     @Override
+    public String usage() {
+        return """
+                usage: serve   (no options; configuration keys as -Dkey=value, see README "Configuration")
+                exit codes: 0 stopped (Ctrl-C / SIGTERM), 1 the topology failed, 64 usage""";
+    }
+
+    @Override
     public int run(String... args) {
+        if (args.length > 0) {
+            throw new IllegalArgumentException("unknown option " + args[0] + " (serve takes no options; -Dkey=value sets configuration)");
+        }
         AtomicInteger exitCode = new AtomicInteger();
         streams.onStateChange(state -> {
             if (state == KafkaStreams.State.ERROR) {

@@ -42,8 +42,21 @@ public class TopicsCommand implements AvisCommand {
     }
 
     @Override
+    public String usage() {
+        return """
+                usage: topics [--apply]
+                  --apply   create the missing topics on kafka.bootstrap.servers and report what exists
+                exit codes: 0 done, 2 --apply without kafka.bootstrap.servers, 64 usage""";
+    }
+
+    @Override
     public int run(String... args) {
         List<String> argList = Arrays.asList(args);
+        for (String arg : argList) {
+            if (!arg.equals("--apply")) {
+                throw new IllegalArgumentException("unknown option " + arg + " (topics --help lists them)");
+            }
+        }
         boolean apply = argList.contains("--apply");
         if (!apply) {
             System.out.print(table(contract.all(), null));

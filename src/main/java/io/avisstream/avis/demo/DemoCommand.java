@@ -2,7 +2,7 @@ package io.avisstream.avis.demo;
 
 import io.avisstream.avis.AvisCommand;
 import io.avisstream.avis.ingest.DecodedFrame;
-import io.avisstream.avis.ingest.JpegEncoder;
+import io.avisstream.avis.ingest.FrameEncoder;
 import io.avisstream.avis.ingest.MediaException;
 import io.avisstream.avis.ingest.MediaInfo;
 import io.avisstream.avis.ingest.MediaReader;
@@ -11,8 +11,6 @@ import io.avisstream.avis.ingest.PcmChunk;
 import io.avisstream.avis.ingest.PcmChunker;
 import io.avisstream.avis.message.AudioChunkMessage;
 import io.avisstream.avis.message.EventMessage;
-import io.avisstream.avis.message.FrameEncoding;
-import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.message.MessageCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +44,9 @@ public class DemoCommand implements AvisCommand {
     static final String BUNDLED_CLIP = "demo/avis-demo.mp4";
     static final int EXIT_TIMED_OUT = 3;
     static final int EXIT_USAGE = 64;
+    static final int EXIT_FRAME_TOO_LARGE = 65;
     static final int EXIT_BAD_INPUT = 66;
+    static final int EXIT_UNAVAILABLE = 69;
 
     @Inject
     DemoConfig config;
@@ -65,6 +65,11 @@ public class DemoCommand implements AvisCommand {
     @Override
     public String description() {
         return "play the bundled clip (or --input FILE.mp4) through the service; writes masks, events, annotated mp4";
+    }
+
+    @Override
+    public String usage() {
+        return DemoOptions.USAGE;
     }
 
     @Override
@@ -97,9 +102,14 @@ public class DemoCommand implements AvisCommand {
                     .ifPresent(console::println);
             return report.results().timedOut() ? EXIT_TIMED_OUT : 0;
         } catch (MediaException e) {
-            LOG.errorf("demo cannot use %s: %s", input, e.getMessage());
             console.println("demo: " + e.getMessage());
             return EXIT_BAD_INPUT;
+        } catch (FrameEncoder.FrameTooLargeException e) {
+            console.println("demo: " + e.getMessage());
+            return EXIT_FRAME_TOO_LARGE;
+        } catch (IllegalStateException e) {
+            console.println("demo: " + e.getMessage());
+            return EXIT_UNAVAILABLE;
         } finally {
             if (extracted != null) {
                 Files.deleteIfExists(extracted);
@@ -110,7 +120,6 @@ public class DemoCommand implements AvisCommand {
     DemoReport play(DemoOptions options, Path input, boolean bundled) throws IOException {
         long t0 = System.nanoTime();
         int chunkSamples = PcmChunker.samplesFor(config.audioChunk().toMillis());
-        JpegEncoder jpeg = options.jpeg() ? new JpegEncoder(config.jpegQuality()) : null;
         long frames = 0;
         long chunks = 0;
         Map<Long, Long> sentAtNanos = new HashMap<>();
@@ -125,9 +134,11 @@ public class DemoCommand implements AvisCommand {
             tOpened = System.nanoTime();
             info = reader.info();
             broker = session.describe();
+            FrameEncoder encoder = new FrameEncoder(options.encoding(), session.frameRecordLimit(),
+                    config.jpegQuality());
             LOG.infof("demo start stream=%s input=%s %dx%d fps=%.3f audio=%s realtime=%s encoding=%s",
                     options.streamId(), input, info.width(), info.height(), info.frameRate(), info.hasAudio(),
-                    options.realtime(), jpeg == null ? "rgb24" : "jpeg");
+                    options.realtime(), options.encoding().wire());
             long playStart = System.nanoTime();
             for (Optional<MediaSample> next = reader.next(); next.isPresent(); next = reader.next()) {
                 MediaSample sample = next.get();
@@ -135,7 +146,7 @@ public class DemoCommand implements AvisCommand {
                     pace(session, playStart, sample.ptsMicros());
                 }
                 if (sample instanceof DecodedFrame frame) {
-                    session.send(toMessage(options.streamId(), frame, jpeg));
+                    session.send(encoder.encode(options.streamId(), frame.seq(), frame.ptsMicros(), frame));
                     sentAtNanos.put(frame.seq(), System.nanoTime());
                     frames++;
                 } else if (sample instanceof PcmChunk chunk) {
@@ -186,15 +197,6 @@ public class DemoCommand implements AvisCommand {
         if (config.settle().isNegative() || config.topicsTimeout().isNegative() || config.topicsTimeout().isZero()) {
             throw new IllegalArgumentException("avis.demo.settle must be >= 0 and avis.demo.topics-timeout > 0");
         }
-    }
-
-    static FrameMessage toMessage(String streamId, DecodedFrame frame, JpegEncoder jpeg) {
-        var image = frame.frame();
-        return jpeg == null
-                ? new FrameMessage(streamId, frame.seq(), frame.ptsMicros(), image.width(), image.height(),
-                        FrameEncoding.RGB24, image.rgb())
-                : new FrameMessage(streamId, frame.seq(), frame.ptsMicros(), image.width(), image.height(),
-                        FrameEncoding.JPEG, jpeg.encode(image));
     }
 
     /** Waits until the item is due, collecting results meanwhile so their arrival times are measured. */

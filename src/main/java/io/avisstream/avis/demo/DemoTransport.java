@@ -15,10 +15,13 @@ import java.util.Map;
 public interface DemoTransport {
 
     /**
-     * Connects to the service's topics for one stream. Output topics are read from their current end, so records
+     * Connects to the service's topics for one stream: with the in-process broker, the service's pipeline is started
+     * in this process first; with an external cluster ({@code kafka.bootstrap.servers}) the demo only produces and
+     * consumes there (the service runs elsewhere; this process never becomes a second Kafka Streams instance). Output topics are read from their current end, so records
      * of earlier runs on the same cluster are never mistaken for this run's.
      *
      * @param topicsTimeout how long to wait for the service to have created the topics
+     * @throws IllegalStateException when the cluster or its topics cannot be reached
      */
     Session open(String streamId, Duration topicsTimeout);
 
@@ -27,6 +30,9 @@ public interface DemoTransport {
 
         /** Where the session is connected, for the summary (e.g. {@code 127.0.0.1:39093 (in-process)}). */
         String describe();
+
+        /** {@code max.message.bytes} of the frames topic: no frame record may be larger. */
+        int frameRecordLimit();
 
         void send(FrameMessage frame);
 

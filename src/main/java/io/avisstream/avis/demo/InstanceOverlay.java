@@ -26,6 +26,22 @@ public record InstanceOverlay(long trackId, String className, float score, boole
         }
     }
 
+    /** Nothing to draw: an empty box, or a mask without a single set pixel. */
+    public boolean empty() {
+        if (width == 0 || height == 0) {
+            return true;
+        }
+        if (mask == null) {
+            return false;
+        }
+        for (byte b : mask.data()) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The label drawn next to the box: {@code #id class score}. */
     public String label() {
         return String.format(java.util.Locale.ROOT, "#%d %s %.2f", trackId, className, score);

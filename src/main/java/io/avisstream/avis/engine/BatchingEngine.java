@@ -35,6 +35,8 @@ public final class BatchingEngine implements Engine {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
+    private volatile java.util.function.IntConsumer batchListener = n -> {
+    };
     private int queuedFrames;
     private boolean running;
     private boolean closed;
@@ -61,6 +63,11 @@ public final class BatchingEngine implements Engine {
     /** Frame-graph calls made so far (for the bench's mean batch size). */
     public long batches() {
         return batches.get();
+    }
+
+    /** Called with the frame count of every frame-graph call this engine makes (metrics). */
+    public void onBatch(java.util.function.IntConsumer listener) {
+        this.batchListener = listener;
     }
 
     /** Callers currently waiting for a batch (observability and tests). */
@@ -176,6 +183,7 @@ public final class BatchingEngine implements Engine {
             List<FrameFeatures> results = delegate.encodeFrames(all);
             batches.incrementAndGet();
             frames.addAndGet(all.size());
+            batchListener.accept(all.size());
             int offset = 0;
             for (Pending p : work) {
                 int n = p.requests().size();
@@ -192,6 +200,16 @@ public final class BatchingEngine implements Engine {
     @Override
     public List<FrameDetections> decodeWindows(List<WindowRequest> batch) {
         return delegate.decodeWindows(batch);
+    }
+
+    @Override
+    public StageTimings encodeTimings() {
+        return delegate.encodeTimings();
+    }
+
+    @Override
+    public StageTimings decodeTimings() {
+        return delegate.decodeTimings();
     }
 
     @Override

@@ -39,6 +39,16 @@ public interface Engine extends AutoCloseable {
         return new WindowDetections(detections, window.append(features, info().windowFrames()));
     }
 
+    /** Cumulative stage times of the per-frame stage ({@link #encodeFrames}), or null when the engine keeps none. */
+    default StageTimings encodeTimings() {
+        return null;
+    }
+
+    /** Cumulative stage times of the video stage ({@link #decodeWindows}), or null when the engine keeps none. */
+    default StageTimings decodeTimings() {
+        return null;
+    }
+
     /** Frees native resources; idempotent. */
     @Override
     void close();

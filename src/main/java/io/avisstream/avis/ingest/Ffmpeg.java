@@ -1,8 +1,9 @@
 package io.avisstream.avis.ingest;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all;
 
 import java.nio.charset.StandardCharsets;
 
@@ -14,12 +15,15 @@ final class Ffmpeg {
     private Ffmpeg() {
     }
 
-    /** Keeps FFmpeg's own stderr logging to errors; our code logs what matters through JBoss Logging. */
+    /** Silences FFmpeg's own stderr logging (our code reports what matters) and registers capture devices. */
     static void init() {
         if (!initialised) {
             synchronized (Ffmpeg.class) {
                 if (!initialised) {
-                    av_log_set_level(AV_LOG_ERROR);
+                    // FFmpeg's own console messages are off: every failure reaches the user once, as one sentence
+                    // of ours (sentence()), never as FFmpeg's raw text next to it.
+                    av_log_set_level(AV_LOG_QUIET);
+                    avdevice_register_all();
                     initialised = true;
                 }
             }
@@ -29,9 +33,26 @@ final class Ffmpeg {
     /** Returns {@code ret} when it is not an error, otherwise throws with FFmpeg's text for the code. */
     static int check(int ret, String what) {
         if (ret < 0) {
-            throw new MediaException(what + ": " + describe(ret) + " (" + ret + ")");
+            throw new MediaException(sentence(what, ret, null));
         }
         return ret;
+    }
+
+    /**
+     * One sentence for a failed call: what was attempted and why, in words ({@code cannot open udp://...: no data
+     * within the timeout}); never FFmpeg's negative code.
+     *
+     * @param interruptReason why our interrupt callback ended the call ({@code stopped}, {@code no data}), or null
+     */
+    static String sentence(String what, int errorCode, String interruptReason) {
+        if (interruptReason != null) {
+            return what + ": " + (interruptReason.equals("stopped") ? "stopped" : "no data within the timeout");
+        }
+        String text = describe(errorCode);
+        if (text.startsWith("Error number") || text.isBlank()) {
+            text = "unknown FFmpeg error";
+        }
+        return what + ": " + Character.toLowerCase(text.charAt(0)) + text.substring(1);
     }
 
     static String describe(int errorCode) {

@@ -1,11 +1,9 @@
 package io.avisstream.avis.ingest;
 
-import java.nio.file.Path;
-
 /**
  * What a media file holds, as probed when it is opened.
  *
- * @param file the file
+ * @param source the file, URL (without credentials) or device
  * @param width video width in pixels
  * @param height video height in pixels
  * @param frameRateNum average frame rate numerator (0 when the container does not say)
@@ -16,11 +14,16 @@ import java.nio.file.Path;
  * @param audioSampleRate source sample rate (0 without audio); the reader always delivers 16 kHz mono
  * @param audioChannels source channel count (0 without audio)
  */
-public record MediaInfo(Path file, int width, int height, int frameRateNum, int frameRateDen, long durationMicros,
+public record MediaInfo(String source, int width, int height, int frameRateNum, int frameRateDen, long durationMicros,
         String videoCodec, String audioCodec, int audioSampleRate, int audioChannels) {
 
     public boolean hasAudio() {
         return audioCodec != null;
+    }
+
+    /** Whether the container states a duration (files do; live streams do not). */
+    public boolean hasDuration() {
+        return durationMicros > 0;
     }
 
     /** Average frames per second, or 0 when unknown. */

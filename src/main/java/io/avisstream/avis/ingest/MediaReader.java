@@ -11,7 +11,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
@@ -21,6 +23,10 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT2020_NCL;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_INVALIDDATA;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
@@ -50,14 +56,18 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 import io.avisstream.avis.audio.ModelAudioResampler;
 import io.avisstream.avis.media.VideoFrame;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -66,6 +76,7 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.jboss.logging.Logger;
 
@@ -86,7 +97,10 @@ public final class MediaReader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MediaReader.class);
     private static final AVRational MICROS = new AVRational().num(1).den(1_000_000);
 
-    private final Path file;
+    /** Where the media comes from, as shown in messages (a URL without its credentials). */
+    private final String file;
+    private final MediaSource source;
+    private final ReadControl control;
     private final ArrayDeque<MediaSample> ready = new ArrayDeque<>();
     private final PcmChunker chunker;
 
@@ -116,9 +130,28 @@ public final class MediaReader implements AutoCloseable {
 
     private boolean demuxDone;
     private boolean closed;
+    private long corruptPackets;
+    /** Checked by FFmpeg during every blocking I/O call: a stop request or a passed deadline ends the call. */
+    private Interrupt interrupt;
+    private volatile long ioDeadlineNanos = Long.MAX_VALUE;
 
-    private MediaReader(Path file, int chunkSamples, boolean decodeVideo) {
-        this.file = file;
+    /**
+     * How long blocking reads of a source may take, and how to cancel them.
+     *
+     * @param openTimeout longest wait for a source to open (connect, first data, probing); zero = no limit
+     * @param readTimeout longest wait for the next packet of an open source; zero = no limit
+     * @param rtspTransport {@code tcp} or {@code udp} for {@code rtsp://} sources
+     * @param stop returns true when the reader should give up at once (e.g. Ctrl-C)
+     */
+    public record ReadControl(Duration openTimeout, Duration readTimeout, String rtspTransport, BooleanSupplier stop) {
+        /** Files: no deadline, no cancellation. */
+        public static final ReadControl NONE = new ReadControl(Duration.ZERO, Duration.ZERO, "tcp", () -> false);
+    }
+
+    private MediaReader(MediaSource source, int chunkSamples, boolean decodeVideo, ReadControl control) {
+        this.source = source;
+        this.file = source.redacted();
+        this.control = control;
         this.chunker = new PcmChunker(chunkSamples);
         this.decodeVideo = decodeVideo;
     }
@@ -129,7 +162,15 @@ public final class MediaReader implements AutoCloseable {
      * @param chunkSamples size of the PCM chunks to deliver (e.g. {@code PcmChunker.samplesFor(100)})
      */
     public static MediaReader open(Path file, int chunkSamples) {
-        return open(file, chunkSamples, true);
+        return open(MediaSource.file(file), chunkSamples, true, ReadControl.NONE);
+    }
+
+    /**
+     * Opens a file, network URL or capture device, which must have a video stream; audio is optional. Blocking
+     * reads are bounded and cancellable through {@code control}.
+     */
+    public static MediaReader open(MediaSource source, int chunkSamples, ReadControl control) {
+        return open(source, chunkSamples, true, control);
     }
 
     /**
@@ -138,15 +179,15 @@ public final class MediaReader implements AutoCloseable {
      * when there is no video.
      */
     public static MediaReader openAudio(Path file, int chunkSamples) {
-        return open(file, chunkSamples, false);
+        return open(MediaSource.file(file), chunkSamples, false, ReadControl.NONE);
     }
 
-    private static MediaReader open(Path file, int chunkSamples, boolean decodeVideo) {
-        if (!Files.isRegularFile(file)) {
-            throw new MediaException("not a readable file: " + file);
+    private static MediaReader open(MediaSource source, int chunkSamples, boolean decodeVideo, ReadControl control) {
+        if (!source.readableFile()) {
+            throw new MediaException(source.location() + " is not a readable file");
         }
         Ffmpeg.init();
-        MediaReader reader = new MediaReader(file, chunkSamples, decodeVideo);
+        MediaReader reader = new MediaReader(source, chunkSamples, decodeVideo, control);
         try {
             reader.openStreams();
             return reader;
@@ -160,6 +201,11 @@ public final class MediaReader implements AutoCloseable {
         return info;
     }
 
+    /** Packets the decoders rejected (corrupt or truncated data); each loses its own frame(s) only. */
+    public long corruptPackets() {
+        return corruptPackets;
+    }
+
     /** The next frame or PCM chunk, or empty at the end of the file. */
     public Optional<MediaSample> next() {
         ensureOpen();
@@ -170,9 +216,42 @@ public final class MediaReader implements AutoCloseable {
     }
 
     private void openStreams() {
-        format = new AVFormatContext(null);
-        Ffmpeg.check(avformat_open_input(format, file.toString(), null, null), "cannot open " + file);
-        Ffmpeg.check(avformat_find_stream_info(format, (PointerPointer<?>) null), "cannot probe " + file);
+        format = avformat_alloc_context();
+        interrupt = new Interrupt();
+        AVIOInterruptCB callback = new AVIOInterruptCB();
+        callback.callback(interrupt);
+        format.interrupt_callback(callback);
+        AVInputFormat inputFormat = source.kind() == MediaSource.Kind.DEVICE ? av_find_input_format("video4linux2") : null;
+        AVDictionary options = new AVDictionary(null);
+        try {
+            if (source.scheme().startsWith("rtsp")) {
+                av_dict_set(options, "rtsp_transport", control.rtspTransport(), 0);
+            }
+            if (source.scheme().equals("udp") || source.scheme().equals("rtp")) {
+                // A live datagram source must not stop on a burst the reader could not keep up with.
+                av_dict_set(options, "overrun_nonfatal", "1", 0);
+                av_dict_set(options, "fifo_size", "278876", 0);
+            }
+            deadline(control.openTimeout());
+            interrupt.reason();
+            int opened = avformat_open_input(format, source.location(), inputFormat, options);
+            if (opened < 0) {
+                // avformat_open_input frees the context on failure.
+                format = null;
+                throw new MediaException(Ffmpeg.sentence("cannot open " + file, opened, interrupt.reason()));
+            }
+        } finally {
+            av_dict_free(options);
+        }
+        // Probing gets a deadline of its own. An interrupted probe may still return success, but it leaves the
+        // I/O context failed for good (every later read returns the interrupt): treat it as a failed open.
+        deadline(control.openTimeout());
+        int probed = avformat_find_stream_info(format, (PointerPointer<?>) null);
+        String probeInterrupted = interrupt.reason();
+        if (probed < 0 || probeInterrupted != null) {
+            throw new MediaException(Ffmpeg.sentence("cannot probe " + file, probed, probeInterrupted));
+        }
+        deadline(Duration.ZERO);
         long start = format.start_time();
         startOffsetMicros = start == AV_NOPTS_VALUE ? 0 : start;
 
@@ -240,12 +319,22 @@ public final class MediaReader implements AutoCloseable {
     }
 
     private void readOnePacket() {
+        deadline(control.readTimeout());
+        interrupt.reason();
         int ret = av_read_frame(format, packet);
+        deadline(Duration.ZERO);
         if (ret == AVERROR_EOF) {
             drain();
             return;
         }
-        Ffmpeg.check(ret, "cannot read " + file);
+        if (ret < 0) {
+            // The interrupt may have fired in an earlier call (FFmpeg then keeps the I/O context failed): name it.
+            String reason = interrupt.reason();
+            if (reason == null && ret == AVERROR_EXIT) {
+                reason = interrupt.lastReason;
+            }
+            throw new MediaException(Ffmpeg.sentence("cannot read " + file, ret, reason));
+        }
         try {
             if (packet.stream_index() == videoIndex && decodeVideo) {
                 decode(video, packet, true);
@@ -274,13 +363,18 @@ public final class MediaReader implements AutoCloseable {
         int sent = avcodec_send_packet(codec, input);
         if (sent < 0 && sent != AVERROR_EOF) {
             // A corrupt packet loses that packet's frame(s), not the file: FFmpeg's CLI does the same.
-            LOG.warnf("file=%s stream=%s skipped undecodable packet: %s", file, isVideo ? "video" : "audio",
+            corruptPackets++;
+            LOG.debugf("source=%s stream=%s skipped undecodable packet: %s", file, isVideo ? "video" : "audio",
                     Ffmpeg.describe(sent));
             return;
         }
         while (true) {
             int ret = avcodec_receive_frame(codec, frame);
             if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+                return;
+            }
+            if (ret == AVERROR_INVALIDDATA) {
+                corruptPackets++;
                 return;
             }
             Ffmpeg.check(ret, file + ": decoding " + (isVideo ? "video" : "audio"));
@@ -413,6 +507,39 @@ public final class MediaReader implements AutoCloseable {
         return av_rescale_q(pts, timeBase, MICROS) - startOffsetMicros;
     }
 
+    private void deadline(Duration timeout) {
+        ioDeadlineNanos = timeout.isZero() || timeout.isNegative() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    }
+
+    /** FFmpeg's interrupt callback: non-zero ends the blocking call it is polled from. */
+    private final class Interrupt extends AVIOInterruptCB.Callback_Pointer {
+        private volatile String reason;
+        /** Why it last fired, kept for the life of the reader. */
+        private volatile String lastReason;
+
+        @Override
+        public int call(Pointer opaque) {
+            if (control.stop().getAsBoolean()) {
+                reason = "stopped";
+                lastReason = reason;
+                return 1;
+            }
+            if (System.nanoTime() > ioDeadlineNanos) {
+                reason = "no data";
+                lastReason = reason;
+                return 1;
+            }
+            return 0;
+        }
+
+        /** Why the last call was interrupted ({@code stopped}, {@code no data}), or null. */
+        String reason() {
+            String r = reason;
+            reason = null;
+            return r;
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("reader for " + file + " is closed");
@@ -452,6 +579,10 @@ public final class MediaReader implements AutoCloseable {
         if (format != null) {
             avformat_close_input(format);
             format = null;
+        }
+        if (interrupt != null) {
+            interrupt.close();
+            interrupt = null;
         }
         if (rgbBuffer != null) {
             rgbBuffer.close();

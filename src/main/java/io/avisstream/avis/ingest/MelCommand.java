@@ -40,6 +40,11 @@ public class MelCommand implements AvisCommand {
     }
 
     @Override
+    public String usage() {
+        return "usage: " + USAGE + "\nexit codes: 0 done, 64 usage, 66 unreadable input, 73 output not writable";
+    }
+
+    @Override
     public int run(String... args) {
         Options options = parse(args);
         if (!Files.isRegularFile(options.input()) || !Files.isReadable(options.input())) {

@@ -48,14 +48,16 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     static final long WINDOW_MICROS = AudioFormat.samplesToMicros(AudioFormat.WINDOW_SAMPLES);
 
     private final TopologySettings settings;
+    private final PipelineObserver observer;
     private final long graceMicros;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Bytes, byte[]> frames;
     private KeyValueStore<Bytes, byte[]> audio;
     private KeyValueStore<String, byte[]> clocks;
 
-    AvJoinProcessor(TopologySettings settings) {
+    AvJoinProcessor(TopologySettings settings, PipelineObserver observer) {
         this.settings = settings;
+        this.observer = observer;
         this.graceMicros = settings.grace().toNanos() / 1000;
     }
 
@@ -106,7 +108,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             reason = problem == null ? null : DlqReason.NON_MONOTONIC_PTS;
         }
         if (reason != null) {
-            DeadLetterRouting.reject(context, record, in.rawKey(), in.rawValue(), reason, problem, STAGE, null);
+            DeadLetterRouting.reject(context, observer, record, in.rawKey(), in.rawValue(), reason, problem, STAGE, null);
             return clock;
         }
         frames.put(StoreKeys.key(stream, seq), JoinStateCodec.encodeFrame(in.frame(), record.timestamp()));
@@ -141,7 +143,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         long horizon = clock.streamTime() == Long.MIN_VALUE ? Long.MIN_VALUE : clock.streamTime() - graceMicros;
         long oldestPending = oldestPendingPts(stream);
         if (end <= horizon && end <= oldestPending) {
-            DeadLetterRouting.reject(context, record, in.rawKey(), in.rawValue(), DlqReason.LATE_AUDIO, "audio ["
+            DeadLetterRouting.reject(context, observer, record, in.rawKey(), in.rawValue(), DlqReason.LATE_AUDIO, "audio ["
                     + chunk.startMicros() + ", " + end + ") ends before stream time " + clock.streamTime()
                     + " - grace and before every buffered frame", STAGE, null);
             return clock;
@@ -175,6 +177,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             context.forward(new Record<Object, Object>(stream,
                     new JoinedFrame(pending.frame(), new AudioWindow(window.pcm, window.coverage)),
                     pending.recordTimestamp()), TopologyNames.INFER);
+            observer.joined(stream, window.coverage, context.currentSystemTimeMs() - pending.recordTimestamp());
         }
         pruneAudio(stream, clock);
         return clock;

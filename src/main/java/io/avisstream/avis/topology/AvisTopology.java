@@ -32,7 +32,7 @@ public final class AvisTopology {
     }
 
     public static Topology build(Engine engine, TopologySettings settings, TopicContract contract) {
-        return build(engine, settings, contract, DEFAULT_BUFFER_RETENTION);
+        return build(engine, settings, contract, DEFAULT_BUFFER_RETENTION, PipelineObserver.NONE);
     }
 
     /** {@code avis.join.changelog-retention}'s default. */
@@ -44,6 +44,16 @@ public final class AvisTopology {
      */
     public static Topology build(Engine engine, TopologySettings settings, TopicContract contract,
             Duration bufferRetention) {
+        return build(engine, settings, contract, bufferRetention, PipelineObserver.NONE);
+    }
+
+    /**
+     * @param bufferRetention how long the join buffers' changelogs keep raw frames and audio
+     *        ({@code avis.join.changelog-retention})
+     * @param observer what the processors report to (metrics, dashboard)
+     */
+    public static Topology build(Engine engine, TopologySettings settings, TopicContract contract,
+            Duration bufferRetention, PipelineObserver observer) {
         // The buffers may hold a record back for up to audio retention + grace + idle flush: it must survive that long.
         Duration holdBack = settings.audioRetention().plus(settings.grace()).plus(settings.idleFlush());
         if (bufferRetention.compareTo(Duration.ofMinutes(1)) < 0 || bufferRetention.compareTo(holdBack) <= 0) {
@@ -60,11 +70,11 @@ public final class AvisTopology {
         Topology topology = new Topology();
         topology.addSource(FRAMES_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), frames);
         topology.addSource(AUDIO_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), audio);
-        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings), FRAMES_SOURCE);
-        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings), AUDIO_SOURCE);
-        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings), FRAMES_DECODE, AUDIO_DECODE);
-        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings), JOIN);
-        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, engine.info()::className), INFER);
+        topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings, observer), FRAMES_SOURCE);
+        topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings, observer), AUDIO_SOURCE);
+        topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings, observer), FRAMES_DECODE, AUDIO_DECODE);
+        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings, observer), JOIN);
+        topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, engine.info()::className, observer), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
         topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, bufferChangelog), JOIN);

@@ -15,8 +15,8 @@ final class DeadLetterRouting {
     private DeadLetterRouting() {
     }
 
-    static void reject(ProcessorContext<Object, Object> context, Record<?, ?> current, byte[] key, byte[] value,
-            DlqReason reason, String detail, String stage, Throwable cause) {
+    static void reject(ProcessorContext<Object, Object> context, PipelineObserver observer, Record<?, ?> current,
+            byte[] key, byte[] value, DlqReason reason, String detail, String stage, Throwable cause) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         String topic = meta == null ? "" : meta.topic();
         int partition = meta == null ? -1 : meta.partition();
@@ -26,5 +26,6 @@ final class DeadLetterRouting {
         LOG.debugf("dead letter: reason=%s stage=%s topic=%s partition=%d offset=%d detail=%s", reason, stage, topic,
                 partition, offset, detail);
         context.forward(new Record<Object, Object>(key, value, current.timestamp(), headers), TopologyNames.DLQ_SINK);
+        observer.deadLetter(reason, stage);
     }
 }

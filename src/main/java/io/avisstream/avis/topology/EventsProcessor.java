@@ -25,11 +25,13 @@ import io.avisstream.avis.message.MasksMessage;
 final class EventsProcessor implements Processor<String, Object, Object, Object> {
     private final SoundingEventDetector detector;
     private final IntFunction<String> classNames;
+    private final PipelineObserver observer;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
 
     /** @param classNames the model's class name of a class id */
-    EventsProcessor(TopologySettings settings, IntFunction<String> classNames) {
+    EventsProcessor(TopologySettings settings, IntFunction<String> classNames, PipelineObserver observer) {
+        this.observer = observer;
         this.detector = new SoundingEventDetector(settings.onFrames(), settings.offFrames());
         this.classNames = classNames;
     }
@@ -57,6 +59,7 @@ final class EventsProcessor implements Processor<String, Object, Object, Object>
                     e.trackId(), e.classId(), e.classId() == null ? null : classNames.apply(e.classId()), e.count(),
                     e.previousCount());
             context.forward(record.withValue((Object) event), TopologyNames.EVENTS_SINK);
+            observer.event(event);
         }
     }
 

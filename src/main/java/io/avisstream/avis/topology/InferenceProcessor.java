@@ -39,17 +39,19 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
     private final TopologySettings settings;
     private final Tracker tracker;
     private final String engineName;
+    private final PipelineObserver observer;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> trackerStore;
     private KeyValueStore<String, byte[]> lastMasksStore;
     /** Read-through cache of the last-masks store (this task's streams): copies happen for ~24 of 25 frames. */
     private final java.util.Map<String, MasksMessage> lastMasks = new java.util.HashMap<>();
 
-    InferenceProcessor(Engine engine, TopologySettings settings) {
+    InferenceProcessor(Engine engine, TopologySettings settings, PipelineObserver observer) {
         this.engine = engine;
+        this.observer = observer;
         this.settings = settings;
         this.engineName = engine.info().name();
-        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge());
+        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge(), settings.duplicateIou());
     }
 
     @Override
@@ -67,8 +69,11 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         InferenceState state = InferenceStateCodec.decode(trackerStore.get(stream));
         Optional<SamplingClock> sampled = state.clock().sample(frame.ptsMicros(), settings.samplingPeriodMicros());
         MasksMessage masks;
+        int liveTracks = -1;
         if (sampled.isPresent()) {
-            masks = infer(stream, frame, joined, state, sampled.get());
+            Inferred inferred = infer(stream, frame, joined, state, sampled.get());
+            masks = inferred.masks();
+            liveTracks = inferred.liveTracks();
             lastMasksStore.put(stream, MessageCodec.MASKS.encode(masks));
             lastMasks.put(stream, masks);
         } else {
@@ -76,10 +81,14 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         }
         context.forward(record.withValue((Object) masks), TopologyNames.MASKS_SINK);
         context.forward(record.withValue((Object) masks), TopologyNames.EVENTS);
+        observer.masksOut(frame, masks, liveTracks);
+    }
+
+    private record Inferred(MasksMessage masks, int liveTracks) {
     }
 
     /** The engine on the frame and the stream's window, then the tracker on its detections. */
-    private MasksMessage infer(String stream, FrameMessage frame, JoinedFrame joined, InferenceState state,
+    private Inferred infer(String stream, FrameMessage frame, JoinedFrame joined, InferenceState state,
             SamplingClock clock) {
         FrameRequest request = new FrameRequest(stream, frame.seq(), frame.ptsMicros(), FrameImages.decode(frame),
                 joined.audio());
@@ -92,8 +101,9 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         }
         LOG.debugf("inferred stream=%s seq=%d detections=%d audio=%s", stream, frame.seq(), instances.size(),
                 joined.audio().coverage());
-        return new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
-                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances);
+        return new Inferred(new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
+                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances),
+                step.state().tracks().size());
     }
 
     private MasksMessage copyLast(String stream, FrameMessage frame, JoinedFrame joined) {

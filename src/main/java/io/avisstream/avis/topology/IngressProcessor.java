@@ -27,19 +27,21 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
 
     private final boolean frames;
     private final TopologySettings settings;
+    private final PipelineObserver observer;
     private ProcessorContext<Object, Object> context;
 
-    private IngressProcessor(boolean frames, TopologySettings settings) {
+    private IngressProcessor(boolean frames, TopologySettings settings, PipelineObserver observer) {
         this.frames = frames;
         this.settings = settings;
+        this.observer = observer;
     }
 
-    static IngressProcessor frames(TopologySettings settings) {
-        return new IngressProcessor(true, settings);
+    static IngressProcessor frames(TopologySettings settings, PipelineObserver observer) {
+        return new IngressProcessor(true, settings, observer);
     }
 
-    static IngressProcessor audio(TopologySettings settings) {
-        return new IngressProcessor(false, settings);
+    static IngressProcessor audio(TopologySettings settings, PipelineObserver observer) {
+        return new IngressProcessor(false, settings, observer);
     }
 
     @Override
@@ -57,6 +59,7 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
                 checkFrame(frame);
                 context.forward(record.withKey((Object) streamId)
                         .withValue(new DecodedFrame(frame, record.key(), record.value())), TopologyNames.JOIN);
+                observer.frameIn(streamId);
             } else {
                 AudioChunkMessage chunk = MessageCodec.AUDIO.decode(record.value());
                 checkKey(streamId, chunk.streamId());
@@ -64,7 +67,7 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
                         .withValue(new DecodedAudio(chunk, record.key(), record.value())), TopologyNames.JOIN);
             }
         } catch (InvalidMessageException e) {
-            DeadLetterRouting.reject(context, record, record.key(), record.value(), e.reason(), e.getMessage(),
+            DeadLetterRouting.reject(context, observer, record, record.key(), record.value(), e.reason(), e.getMessage(),
                     frames ? STAGE_FRAMES : STAGE_AUDIO, e.getCause() != null ? e.getCause() : e);
         }
     }

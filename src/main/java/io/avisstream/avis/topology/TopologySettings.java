@@ -10,8 +10,8 @@ import io.avisstream.avis.tracking.TrackingConfig;
  * without CDI in TopologyTestDriver tests). Validated here, with the config key in each message.
  */
 public record TopologySettings(Duration grace, Duration idleFlush, int maxPendingFrames, int maxFrameWidth,
-        int maxFrameHeight, Duration audioRetention, double fps, double minSimilarity, int maxAge, int onFrames,
-        int offFrames) {
+        int maxFrameHeight, Duration audioRetention, double fps, double minSimilarity, int maxAge, double duplicateIou,
+        int onFrames, int offFrames) {
 
     public TopologySettings {
         require(!grace.isNegative(), "avis.join.grace must be >= 0");
@@ -22,34 +22,35 @@ public record TopologySettings(Duration grace, Duration idleFlush, int maxPendin
         require(fps >= 0 && Double.isFinite(fps), "avis.inference.fps must be >= 0");
         require(minSimilarity >= -1 && minSimilarity <= 1, "avis.tracking.min-similarity must be in [-1, 1]");
         require(maxAge >= 0, "avis.tracking.max-age must be >= 0");
+        require(duplicateIou > 0 && duplicateIou <= 1, "avis.tracking.duplicate-iou must be in (0, 1]");
         require(onFrames >= 1 && offFrames >= 1, "avis.events.on-frames/off-frames must be >= 1");
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(3), 500, 4096, 4096,
-                Duration.ofSeconds(30), 1.0, 0.5, 5, 2, 2);
+                Duration.ofSeconds(30), 1.0, 0.5, 5, 0.8, 2, 2);
     }
 
     public static TopologySettings from(JoinConfig join, InferenceConfig inference, TrackingConfig tracking,
             EventsConfig events) {
         return new TopologySettings(join.grace(), join.idleFlush(), join.maxPendingFrames(), join.maxFrameWidth(),
                 join.maxFrameHeight(), join.audioRetention(), inference.fps(), tracking.minSimilarity(),
-                tracking.maxAge(), events.onFrames(), events.offFrames());
+                tracking.maxAge(), tracking.duplicateIou(), events.onFrames(), events.offFrames());
     }
 
     public TopologySettings withFps(double newFps) {
         return new TopologySettings(grace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight, audioRetention,
-                newFps, minSimilarity, maxAge, onFrames, offFrames);
+                newFps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
     }
 
     public TopologySettings withGrace(Duration newGrace) {
         return new TopologySettings(newGrace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight,
-                audioRetention, fps, minSimilarity, maxAge, onFrames, offFrames);
+                audioRetention, fps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
     }
 
     public TopologySettings withMaxPendingFrames(int n) {
         return new TopologySettings(grace, idleFlush, n, maxFrameWidth, maxFrameHeight, audioRetention, fps,
-                minSimilarity, maxAge, onFrames, offFrames);
+                minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
     }
 
     /** Microseconds between sampled frames; 0 = every frame. */

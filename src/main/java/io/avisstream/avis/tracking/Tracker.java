@@ -11,18 +11,32 @@ import io.avisstream.avis.media.FrameDetections;
  * Live-mode identity linking (streaming-design §2): detections of the newest frame are matched to the live
  * tracks by the Hungarian method on the cosine similarity of their similarity embeddings; pairs below
  * {@code minSimilarity} are not linked; unmatched detections open new tracks with monotonic ids; tracks unseen
- * for more than {@code maxAge} inferred frames retire. Pure and deterministic: the same state and input give
+ * for more than {@code maxAge} inferred frames retire. Before linking, empty masks and duplicates are dropped
+ * ({@link DetectionHygiene}); the sounding count applies to what remains. Pure and deterministic: the same state and input give
  * the same output, which is what lets a restarted task continue the same ids.
  */
 public final class Tracker {
+    /** Default of {@code avis.tracking.duplicate-iou}. */
+    public static final double DEFAULT_DUPLICATE_IOU = 0.8;
+
     private final double minSimilarity;
     private final int maxAge;
+    private final DetectionHygiene hygiene;
 
     /**
      * @param minSimilarity lowest cosine similarity at which a detection continues a track (-1..1)
      * @param maxAge inferred frames a track may stay unseen before it retires (>= 0)
      */
     public Tracker(double minSimilarity, int maxAge) {
+        this(minSimilarity, maxAge, DEFAULT_DUPLICATE_IOU);
+    }
+
+    /**
+     * @param minSimilarity lowest cosine similarity at which a detection continues a track (-1..1)
+     * @param maxAge inferred frames a track may stay unseen before it retires (>= 0)
+     * @param duplicateIou mask IoU above which a detection is dropped as a duplicate of a better one ((0, 1])
+     */
+    public Tracker(double minSimilarity, int maxAge, double duplicateIou) {
         if (minSimilarity < -1 || minSimilarity > 1) {
             throw new IllegalArgumentException("minSimilarity must be in [-1, 1], got " + minSimilarity);
         }
@@ -31,6 +45,7 @@ public final class Tracker {
         }
         this.minSimilarity = minSimilarity;
         this.maxAge = maxAge;
+        this.hygiene = new DetectionHygiene(duplicateIou);
     }
 
     /** Result of one tracker step: the linked instances (best score first) and the next state. */
@@ -42,6 +57,7 @@ public final class Tracker {
         long frame = state.frameIndex() + 1;
         List<Detection> detections = new ArrayList<>(output.detections());
         detections.sort(Comparator.comparingDouble((Detection d) -> -d.score()).thenComparingInt(Detection::queryIndex));
+        detections = hygiene.filter(detections);
         int soundingCount = soundingCount(output.soundingCountProbabilities(), detections.size());
 
         List<Track> live = state.tracks();

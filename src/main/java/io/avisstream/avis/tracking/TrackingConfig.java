@@ -14,4 +14,11 @@ public interface TrackingConfig {
     /** Inferred frames a track may go undetected before it retires (its id is never reused). */
     @WithDefault("5")
     int maxAge();
+
+    /**
+     * Mask IoU above which a detection is dropped as a duplicate of a better-scoring one before linking (live mode;
+     * (0, 1], 1 keeps duplicates). Detections with empty masks are always dropped.
+     */
+    @WithDefault("0.8")
+    double duplicateIou();
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(DemoIT.OwnPipeline.class)
-class DemoIT {
+public class DemoIT {
 
     /**
      * A Quarkus app of its own: a fresh in-process broker (so the demo's stream does not show up in other ITs'

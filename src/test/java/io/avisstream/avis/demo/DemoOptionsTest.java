@@ -3,6 +3,7 @@ package io.avisstream.avis.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.avisstream.avis.ingest.FrameEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -68,7 +69,7 @@ class DemoOptionsTest {
     void shouldUseTheConfiguredDefaultsWithoutFlags() {
         DemoOptions options = DemoOptions.parse(DEFAULTS);
 
-        assertThat(options).isEqualTo(new DemoOptions(Optional.empty(), "demo", false, false, Path.of("out/demo"),
+        assertThat(options).isEqualTo(new DemoOptions(Optional.empty(), "demo", false, FrameEncoder.Mode.AUTO, Path.of("out/demo"),
                 Duration.ofSeconds(300)));
     }
 
@@ -77,7 +78,7 @@ class DemoOptionsTest {
         DemoOptions options = DemoOptions.parse(DEFAULTS, "--input", "clip.mp4", "--stream", "cam-7", "--realtime",
                 "--jpeg", "--out", "/tmp/x", "--timeout", "12.5");
 
-        assertThat(options).isEqualTo(new DemoOptions(Optional.of(Path.of("clip.mp4")), "cam-7", true, true,
+        assertThat(options).isEqualTo(new DemoOptions(Optional.of(Path.of("clip.mp4")), "cam-7", true, FrameEncoder.Mode.JPEG,
                 Path.of("/tmp/x"), Duration.ofMillis(12_500)));
     }
 
@@ -93,5 +94,8 @@ class DemoOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds");
         assertThatThrownBy(() -> DemoOptions.parse(DEFAULTS, "--timeout", "0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+        assertThatThrownBy(() -> DemoOptions.parse(DEFAULTS, "--input", "rtsp://cam.local/live"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rtsp://cam.local/live")
+                .hasMessageContaining("ingest");
     }
 }

@@ -111,7 +111,8 @@ class FrameAnnotatorTest {
 
     @Test
     void shouldRejectAMaskOfAnotherSize() {
-        InstanceOverlay bad = new InstanceOverlay(1, "man", 0.9f, true, 0, 0, 4, 4, new BinaryMask(4, 4, new byte[16]));
+        InstanceOverlay bad = new InstanceOverlay(1, "man", 0.9f, true, 0, 0, 4, 4,
+                new BinaryMask(4, 4, new byte[] { 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }));
         assertThatThrownBy(() -> annotator.annotate(grey(), List.of(bad), ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4x4");
     }

@@ -87,6 +87,56 @@ class TrackerTest {
         assertThat(Tracker.soundingCount(null, 3)).isEqualTo(3);
     }
 
+    @Test
+    void shouldNeverLinkOrPublishADetectionWithAnEmptyMask() {
+        // Given the best-scoring detection has an empty mask, and the count head says one object sounds
+        Detection empty = new Detection(0, 0, 0.95f, RED, new BinaryMask(16, 1, new byte[16]));
+        FrameDetections out = new FrameDetections("s", 1, List.of(empty, det(1, 0.6f, GREEN)),
+                new float[] { 0.1f, 0.8f, 0.1f });
+
+        // When
+        Tracker.Step step = tracker.step(TrackerState.initial(), out);
+
+        // Then it is gone, takes no id and no sounding slot: the real object is track 1 and sounding
+        assertThat(step.instances()).extracting(i -> i.trackId() + ":" + i.sounding() + ":" + i.detection().queryIndex())
+                .containsExactly("1:true:1");
+        assertThat(step.state().tracks()).hasSize(1);
+    }
+
+    @Test
+    void shouldDropADuplicateOfABetterDetectionAboveTheIouThreshold() {
+        // Given two detections with the same 10-pixel mask but one (9/11 IoU ~ 0.82 with it) and a third apart
+        byte[] a = new byte[40];
+        byte[] b = new byte[40];
+        byte[] c = new byte[40];
+        for (int i = 0; i < 10; i++) {
+            a[i] = 1;
+            b[i + 1] = 1;
+            c[30 + i % 10] = 1;
+        }
+        FrameDetections out = new FrameDetections("s", 1, List.of(
+                new Detection(0, 0, 0.7f, RED, new BinaryMask(40, 1, a)),
+                new Detection(1, 0, 0.9f, GREEN, new BinaryMask(40, 1, b)),
+                new Detection(2, 0, 0.5f, BLUE, new BinaryMask(40, 1, c))), new float[0]);
+
+        // When duplicates above IoU 0.8 are dropped, and when only above 0.9
+        Tracker.Step strict = new Tracker(0.5, 2, 0.8).step(TrackerState.initial(), out);
+        Tracker.Step loose = new Tracker(0.5, 2, 0.9).step(TrackerState.initial(), out);
+
+        // Then the worse of the overlapping pair goes at 0.8 (IoU 0.818) and stays at 0.9
+        assertThat(DetectionHygiene.iou(out.detections().get(0).mask(), out.detections().get(1).mask()))
+                .isCloseTo(9 / 11.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(strict.instances()).extracting(i -> i.detection().queryIndex()).containsExactly(1, 2);
+        assertThat(strict.state().nextTrackId()).isEqualTo(3);
+        assertThat(loose.instances()).extracting(i -> i.detection().queryIndex()).containsExactly(1, 0, 2);
+    }
+
+    @Test
+    void shouldRejectADuplicateIouOutsideZeroToOne() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new Tracker(0.5, 2, 0));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new Tracker(0.5, 2, 1.5));
+    }
+
     private static List<Long> ids(Tracker.Step step) {
         return step.instances().stream().map(LinkedInstance::trackId).toList();
     }
@@ -95,7 +145,10 @@ class TrackerTest {
         return new FrameDetections("s", seq, List.of(detections), new float[0]);
     }
 
+    /** A detection whose mask is the one pixel {@code query} of a 16x1 frame: distinct queries never overlap. */
     private static Detection det(int query, float score, float[] embedding) {
-        return new Detection(query, 0, score, embedding, new BinaryMask(1, 1, new byte[] { 1 }));
+        byte[] mask = new byte[16];
+        mask[query] = 1;
+        return new Detection(query, 0, score, embedding, new BinaryMask(16, 1, mask));
     }
 }

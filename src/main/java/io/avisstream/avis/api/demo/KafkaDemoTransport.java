@@ -8,8 +8,10 @@ import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.topology.contract.Topic;
 import io.avisstream.avis.topology.contract.TopicContract;
+import io.avisstream.avis.api.ingest.StreamProducer;
 import io.avisstream.avis.topology.runtime.AvisStreams;
 import io.avisstream.avis.topology.runtime.KafkaClientProperties;
+import io.avisstream.avis.topology.runtime.KafkaClusterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -20,23 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,6 +50,8 @@ public class KafkaDemoTransport implements DemoTransport {
     @Inject
     TopicContract contract;
     @Inject
+    KafkaClusterConfig cluster;
+    @Inject
     KafkaClientProperties clients;
 
     /** The topics this transport produces to and reads from: the service's contract. */
@@ -63,12 +60,13 @@ public class KafkaDemoTransport implements DemoTransport {
     }
 
     /**
-     * Starts the service's pipeline in this process (in-process broker unless {@code kafka.bootstrap.servers} is
-     * set, topics, Kafka Streams; idempotent) and connects to the cluster it uses.
+     * Without {@code kafka.bootstrap.servers}: starts the service's pipeline in this process (in-process broker,
+     * topics, Kafka Streams; idempotent) and connects to it. With an external cluster: connects only (the service
+     * there does the processing; starting Kafka Streams here would join its consumer group as a second instance).
      */
     @Override
     public Session open(String streamId, Duration topicsTimeout) {
-        String bootstrap = streams.start();
+        String bootstrap = cluster.bootstrapServers().isPresent() ? cluster.bootstrapServers().get() : streams.start();
         return new KafkaSession(clients.forBootstrap(bootstrap), contract, streamId, topicsTimeout);
     }
 
@@ -77,9 +75,8 @@ public class KafkaDemoTransport implements DemoTransport {
         private final String bootstrap;
         private final TopicContract contract;
         private final String streamId;
-        private final KafkaProducer<String, byte[]> producer;
+        private final StreamProducer producer;
         private final KafkaConsumer<String, byte[]> consumer;
-        private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
         /** What came back so far, collected by {@link #poll} during and after sending. */
         private final TreeMap<Long, MasksMessage> masks = new TreeMap<>();
         private final Map<Long, Long> receivedAtNanos = new HashMap<>();
@@ -87,8 +84,6 @@ public class KafkaDemoTransport implements DemoTransport {
         private long duplicates;
         /** This stream's records the service rejected during the run, by dead-letter reason. */
         private final Map<String, Long> deadLetters = new TreeMap<>();
-        /** Record timestamps follow the clip's pts from the moment the session opened. */
-        private final long baseEpochMillis = System.currentTimeMillis();
 
         /** A PLAINTEXT session on {@code bootstrap} (the tests' in-process broker). */
         KafkaSession(String bootstrap, TopicContract contract, String streamId, Duration topicsTimeout) {
@@ -100,22 +95,17 @@ public class KafkaDemoTransport implements DemoTransport {
             this.bootstrap = String.valueOf(client.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
             this.contract = contract;
             this.streamId = streamId;
-            Map<String, Object> producerConfig = new HashMap<>(client);
-            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-            // A frame may be as large as the frames topic allows.
-            producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                    contract.frames().maxMessageBytes());
-            producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "avis-demo-producer-" + streamId);
-            this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+            // Idempotent, and a frame may be as large as the frames topic allows (limits from the contract).
+            this.producer = new StreamProducer(client, contract, streamId, "avis-demo-producer-" + streamId, 256);
 
             Map<String, Object> consumerConfig = new HashMap<>(client);
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                    contract.masks().maxMessageBytes());
+            // Any record the contract allows on the topics read here (dead letters hold whole frames) is fetchable.
+            int largest = Math.max(contract.dlq().maxMessageBytes(),
+                    Math.max(contract.masks().maxMessageBytes(), contract.events().maxMessageBytes()));
+            consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, largest);
+            consumerConfig.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(largest, 50 << 20));
             consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "avis-demo-consumer-" + streamId);
             this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
             try {
@@ -158,45 +148,23 @@ public class KafkaDemoTransport implements DemoTransport {
         }
 
         @Override
+        public int frameRecordLimit() {
+            return contract.frames().maxMessageBytes();
+        }
+
+        @Override
         public void send(FrameMessage frame) {
-            send(contract.frames(), frame, frame.ptsMicros());
+            producer.send(frame);
         }
 
         @Override
         public void send(AudioChunkMessage chunk) {
-            send(contract.audio(), chunk, chunk.startMicros());
-        }
-
-        private <V> void send(Topic<String, V> topic, V value, long micros) {
-            byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-            inFlight.add(producer.send(new ProducerRecord<>(topic.name(), null, baseEpochMillis + micros / 1000,
-                    streamId, bytes)));
-            if (inFlight.size() >= 256) {
-                awaitAcks();
-            }
+            producer.send(chunk);
         }
 
         @Override
         public void flush() {
             producer.flush();
-            awaitAcks();
-        }
-
-        /** Surfaces a failed send here instead of losing it in a callback. */
-        private void awaitAcks() {
-            try {
-                for (Future<RecordMetadata> ack : inFlight) {
-                    ack.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sending", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the broker rejected a demo record: " + e.getCause().getMessage(),
-                        e.getCause());
-            } finally {
-                inFlight.clear();
-            }
         }
 
         @Override
@@ -276,7 +244,7 @@ public class KafkaDemoTransport implements DemoTransport {
         @Override
         public void close() {
             try {
-                producer.close(Duration.ofSeconds(10));
+                producer.close();
             } finally {
                 consumer.close(Duration.ofSeconds(5));
             }

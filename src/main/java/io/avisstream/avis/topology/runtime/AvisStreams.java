@@ -9,8 +9,11 @@ import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -27,6 +30,7 @@ import io.avisstream.avis.events.EventsConfig;
 import io.avisstream.avis.topology.AvisTopology;
 import io.avisstream.avis.topology.InferenceConfig;
 import io.avisstream.avis.topology.JoinConfig;
+import io.avisstream.avis.topology.PipelineObserver;
 import io.avisstream.avis.topology.TopologySettings;
 import io.avisstream.avis.topology.contract.TopicContract;
 import io.avisstream.avis.tracking.TrackingConfig;
@@ -65,12 +69,17 @@ public class AvisStreams {
     Config config;
     @Inject
     TopicContract contract;
+    /** Metrics, dashboard: whoever watches the processors (none in a build without them). */
+    @Inject
+    @Any
+    Instance<PipelineObserver> observers;
     @Inject
     KafkaClientProperties clients;
 
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
     private EmbeddedKafka embedded;
     private KafkaStreams streams;
+    private PipelineObserver observer = PipelineObserver.NONE;
     private String bootstrapServers;
     private volatile KafkaAccessException accessFailure;
 
@@ -96,14 +105,21 @@ public class AvisStreams {
                     + " kafka.bootstrap.servers: the in-process broker listens in PLAINTEXT on 127.0.0.1 only");
         } else {
             LOG.info("No kafka.bootstrap.servers configured: starting the in-process KRaft broker");
-            embedded = EmbeddedKafka.start(broker.port(), broker.dataDir().orElse(null), java.util.Map.of());
+            // The broker takes any record the contract allows (its default is the contract's 8 MiB).
+            String largest = Integer.toString(contract.largestRecordBytes());
+            embedded = EmbeddedKafka.start(broker.port(), broker.dataDir().orElse(null),
+                    java.util.Map.of("message.max.bytes", largest, "replica.fetch.max.bytes", largest));
             bootstrapServers = embedded.bootstrapServers();
         }
         TopicAdmin.ensure(clients.forBootstrap(bootstrapServers), contract, runtime.createTopics());
 
-        Topology topology = AvisTopology.build(engine, settings, contract, join.changelogRetention());
+        PipelineObserver observer = PipelineObserver.of(observers.stream().toList());
+        Topology topology = AvisTopology.build(observer.engine(engine), settings, contract, join.changelogRetention(),
+                observer);
         LOG.debugf("Topology:%n%s", topology.describe());
         streams = new KafkaStreams(topology, streamsProperties(bootstrapServers));
+        observer.streamsCreated(streams);
+        this.observer = observer;
         streams.setUncaughtExceptionHandler(e -> {
             // A processing error is a bug or an engine failure, never bad input (that goes to the DLQ): stop this
             // instance rather than loop on the same record; exactly-once keeps the outputs clean.
@@ -147,6 +163,11 @@ public class AvisStreams {
         // Frames (and their dead letters and changelog entries) may be as large as the frames topic allows.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(contract.largestRecordBytes()));
+        // ... and every consumer of Streams (main, restore, global) must be able to fetch them.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Integer.toString(contract.largestRecordBytes()));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
+                Integer.toString(Math.max(contract.largestRecordBytes(), 50 << 20)));
         for (String name : config.getPropertyNames()) {
             if (name.startsWith("kafka-streams.")) {
                 config.getOptionalValue(name, String.class)
@@ -222,6 +243,7 @@ public class AvisStreams {
 
     public synchronized void close() {
         if (streams != null) {
+            observer.streamsClosing(streams);
             streams.close(Duration.ofSeconds(30));
             streams = null;
         }
