@@ -53,11 +53,13 @@ class ArchitectureTest {
             // Observers of the running pipeline (PipelineObserver beans): Micrometer metrics, the live dashboard.
             "metrics", "topology engine media message",
             "dashboard", "topology.runtime topology media message",
-            "api", "topology.runtime topology topology.contract dlq tracking demo ingest message " + ROOT);
+            "api", "topology.runtime topology topology.contract dlq tracking demo ingest message " + ROOT,
+            // predict: the engine over a benchmark split, offline-exact or through the topology in a test driver
+            "score", "topology topology.contract engine ingest eval media message " + ROOT);
 
     /** The only packages that may import Kafka; everything else is plain Java, testable without a broker. */
     static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api",
-            "metrics", "dashboard");
+            "metrics", "dashboard", "score");
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?" + Pattern.quote(BASE) + "\\.([\\w.]+);",
             Pattern.MULTILINE);
@@ -71,6 +73,19 @@ class ArchitectureTest {
         // Then every one has its line in ALLOWED
         assertThat(ALLOWED.keySet()).as("packages without a place in the plan: add them to ALLOWED")
                 .containsAll(packages);
+    }
+
+    @Test
+    void shouldKeepTheScoringPackageAboveTheEngineTheTopologyAndTheMetrics() throws IOException {
+        // Given: score (predict) drives the engine through the topology and writes what eval reads
+        Set<String> below = Set.of("engine", "topology", "eval", "ingest");
+
+        // Then: it may use them, none of them (nor anything under them) may use it, and it is a Kafka package
+        assertThat(ALLOWED.get("score")).containsAll(below);
+        assertThat(ALLOWED.entrySet()).filteredOn(e -> e.getValue().contains("score")).isEmpty();
+        assertThat(KAFKA).contains("score");
+        assertThat(sources().entrySet()).filteredOn(e -> !e.getValue().equals("score"))
+                .allSatisfy(e -> assertThat(dependencies(e.getKey())).doesNotContain("score"));
     }
 
     @Test

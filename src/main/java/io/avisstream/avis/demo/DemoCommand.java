@@ -75,9 +75,11 @@ public class DemoCommand implements AvisCommand {
     @Override
     public int run(String... args) throws Exception {
         DemoOptions options;
+        Optional<Path> schedule;
         try {
             validate(config);
-            options = DemoOptions.parse(config, args);
+            schedule = ScheduleAgreement.scheduleOption(args);
+            options = DemoOptions.parse(config, ScheduleAgreement.withoutScheduleOption(args));
         } catch (IllegalArgumentException e) {
             console.println("demo: " + e.getMessage());
             console.println(DemoOptions.USAGE);
@@ -96,6 +98,8 @@ public class DemoCommand implements AvisCommand {
         try {
             DemoReport report = play(options, input, options.input().isEmpty());
             report.print(console);
+            ScheduleAgreement.demoLine(schedule, options.input().isEmpty(), report.results().masks())
+                    .ifPresent(console::println);
             return report.results().timedOut() ? EXIT_TIMED_OUT : 0;
         } catch (MediaException e) {
             console.println("demo: " + e.getMessage());

@@ -29,6 +29,8 @@ public record DemoOptions(Optional<Path> input, String streamId, boolean realtim
               --jpeg         same as --encoding jpeg
               --out DIR      output folder (default from avis.demo.out-dir)
               --timeout S    seconds to wait for all masks after sending (default from avis.demo.timeout)
+              --schedule F   the clip's schedule (acvis.data.avbench): print how the sounding flags agree with it
+                             (the bundled clip's own schedule is used without it)
             exit codes: 0 every frame got its masks record, 3 timed out, 64 usage, 65 frame too large for the frames
               topic, 66 unreadable input, 69 Kafka cluster or topics unavailable""";
 

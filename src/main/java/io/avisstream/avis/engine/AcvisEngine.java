@@ -197,6 +197,19 @@ public final class AcvisEngine implements Engine {
     }
 
     private FrameDetections decode(WindowRequest request) {
+        return decode(request, request.current());
+    }
+
+    /**
+     * Live mode with look-ahead L (streaming-design §2): the video graph over {@code request}'s window, which ends at
+     * its newest frame t + L, and the detections of an earlier frame of that window, {@code target} (frame t, whose
+     * mask features and count logits the caller kept).
+     */
+    public FrameDetections decodeWindowFor(WindowRequest request, FrameFeatures target) {
+        return decode(request, target);
+    }
+
+    private FrameDetections decode(WindowRequest request, FrameFeatures target) {
         int past = request.pastFrameQueries().size();
         int t = past + 1;
         if (t > info.windowFrames()) {
@@ -210,9 +223,9 @@ public final class AcvisEngine implements Engine {
         audio.add(current.audioFeatures());
         Map<String, HostTensor> video = runVideo(queries, audio);
         List<Detection> detections = postprocessor.detections(video.get(CLASS_LOGITS).data(),
-                video.get(MASK_EMBED).data(), video.get(SIM_EMBED).data(), current);
+                video.get(MASK_EMBED).data(), video.get(SIM_EMBED).data(), target);
         return new FrameDetections(request.streamId(), request.seq(), detections,
-                SoundingCount.probabilities(current.countLogits()));
+                SoundingCount.probabilities(target.countLogits()));
     }
 
     /**

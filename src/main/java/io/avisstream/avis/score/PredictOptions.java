@@ -1,0 +1,97 @@
+package io.avisstream.avis.score;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Options of {@code predict}. A usage error throws {@link IllegalArgumentException} with the reason.
+ *
+ * @param model an exported model directory ({@code engines/CONTRACT.md})
+ * @param split the split's GT file (AVISeg JSON: videos, annotations, categories)
+ * @param media the split's folder: {@code JPEGImages/}, {@code WAVAudios/} (offline) and {@code MP4/} (live)
+ * @param mode offline-exact (the whole clip, official procedure) or live (the service's topology)
+ * @param window W, frames the video stage sees (live); empty = the model's manifest
+ * @param lookahead L, frames of look-ahead (live); 0 = emit as soon as the frame is inferred
+ * @param out output folder
+ * @param limit at most this many videos of the split (in file order), 0 = all
+ * @param threads ONNX Runtime intra-op threads
+ */
+public record PredictOptions(Path model, Path split, Path media, Mode mode, Optional<Integer> window, int lookahead,
+        Path out, int limit, int threads) {
+
+    public enum Mode {
+        OFFLINE, LIVE
+    }
+
+    public static final String USAGE = "predict --model DIR --split GT.json --media DIR --mode offline|live"
+            + " [--window 6] [--lookahead 0] --out DIR [--limit N] [--threads 2]";
+
+    public PredictOptions {
+        if (window.filter(w -> w < 1).isPresent()) {
+            throw new IllegalArgumentException("--window must be >= 1");
+        }
+        if (lookahead < 0) {
+            throw new IllegalArgumentException("--lookahead must be >= 0");
+        }
+        if (window.isPresent() && lookahead >= window.get()) {
+            throw new IllegalArgumentException("--lookahead must be smaller than --window");
+        }
+        if (mode == Mode.OFFLINE && (window.isPresent() || lookahead > 0)) {
+            throw new IllegalArgumentException("--window and --lookahead are live-mode options (offline sees the whole clip)");
+        }
+        if (limit < 0 || threads < 1) {
+            throw new IllegalArgumentException("--limit must be >= 0 and --threads >= 1");
+        }
+    }
+
+    public static PredictOptions parse(String... args) {
+        Path model = null;
+        Path split = null;
+        Path media = null;
+        Mode mode = null;
+        Optional<Integer> window = Optional.empty();
+        int lookahead = 0;
+        Path out = null;
+        int limit = 0;
+        int threads = 2;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--model" -> model = Path.of(value(args, ++i, a));
+                case "--split" -> split = Path.of(value(args, ++i, a));
+                case "--media" -> media = Path.of(value(args, ++i, a));
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--mode" -> mode = switch (value(args, ++i, a).toLowerCase(Locale.ROOT)) {
+                    case "offline" -> Mode.OFFLINE;
+                    case "live" -> Mode.LIVE;
+                    default -> throw new IllegalArgumentException("--mode must be offline or live; usage: " + USAGE);
+                };
+                case "--window" -> window = Optional.of(integer(value(args, ++i, a), a));
+                case "--lookahead" -> lookahead = integer(value(args, ++i, a), a);
+                case "--limit" -> limit = integer(value(args, ++i, a), a);
+                case "--threads" -> threads = integer(value(args, ++i, a), a);
+                default -> throw new IllegalArgumentException("unknown option " + a + "; usage: " + USAGE);
+            }
+        }
+        if (model == null || split == null || media == null || mode == null || out == null) {
+            throw new IllegalArgumentException("--model, --split, --media, --mode and --out are required; usage: " + USAGE);
+        }
+        return new PredictOptions(model, split, media, mode, window, lookahead, out, limit, threads);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(flag + " needs a value; usage: " + USAGE);
+        }
+        return args[i];
+    }
+
+    private static int integer(String text, String flag) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs an integer, got " + text);
+        }
+    }
+}
