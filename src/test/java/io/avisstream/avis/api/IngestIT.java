@@ -113,15 +113,16 @@ class IngestIT {
 
         // When ingest runs through it (and gives up once the source is gone for good)
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> ingest.run("--input",
-                "udp://127.0.0.1:" + port, "--stream", stream, "--bootstrap", bootstrap, "--stall-timeout", "2s",
-                "--reconnect-timeout", "6s"));
+                "udp://127.0.0.1:" + port, "--stream", stream, "--bootstrap", bootstrap, "--stall-timeout", "6s",
+                "--reconnect-timeout", "20s"));
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
         // (ingest may lag behind the source on a loaded machine: the second run starts once ingest saw the loss)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!console().contains("lost (") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        Process second = FfmpegCli.udpSource(port, 5);
+        // (10 s: a reconnect attempt opens the source within the stall timeout, and probing MPEG-TS takes seconds)
+        Process second = FfmpegCli.udpSource(port, 10);
         sources.add(second);
         int exit = run.get(120, TimeUnit.SECONDS);
 

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -178,11 +179,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map<String, Object> adminConfig = new java.util.HashMap<>(listener.clientConfig());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
-        try (Admin admin = Admin.create(adminConfig)) {
-            admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            close();
-            throw new IllegalStateException("the in-process Kafka broker did not become ready on " + bootstrapServers(), e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Admin admin = Admin.create(adminConfig)) {
+                admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                // A SASL listener can answer before the SCRAM credentials of the bootstrap metadata are replayed: the
+                // first logins then fail as "invalid credentials". Retry those (bounded); anything else is final.
+                if (e.getCause() instanceof SaslAuthenticationException && System.nanoTime() < deadline) {
+                    sleepQuietly(250);
+                    continue;
+                }
+                close();
+                throw new IllegalStateException("the in-process Kafka broker did not become ready on " + bootstrapServers(), e);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
