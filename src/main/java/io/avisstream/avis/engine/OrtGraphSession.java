@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A graph on ONNX Runtime. Inputs go in through per-thread direct buffers that are reused between calls (ORT
@@ -33,6 +35,9 @@ final class OrtGraphSession implements GraphSession {
     private final Map<String, long[]> declaredInputShapes = new HashMap<>();
     private final ThreadLocal<Map<String, FloatBuffer>> scratch = ThreadLocal.withInitial(HashMap::new);
     private volatile OrtSession session;
+    // A run holds the read lock, close the write lock: closing the native session under a running inference (a stream
+    // thread still busy when shutdown disposes the engine) crashes the JVM in native code instead of failing a call.
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
     OrtGraphSession(String graph, Path file, OrtEnvironment environment, OrtSession.SessionOptions options,
             List<String> requiredInputs, List<String> requiredOutputs, ResourceLedger ledger) {
@@ -98,6 +103,15 @@ final class OrtGraphSession implements GraphSession {
 
     @Override
     public Map<String, HostTensor> run(Map<String, HostTensor> inputs, Set<String> outputs) {
+        inUse.readLock().lock();
+        try {
+            return runOpen(inputs, outputs);
+        } finally {
+            inUse.readLock().unlock();
+        }
+    }
+
+    private Map<String, HostTensor> runOpen(Map<String, HostTensor> inputs, Set<String> outputs) {
         OrtSession current = session;
         if (current == null) {
             throw new EngineException("graph '" + graph + "' is closed");
@@ -168,11 +182,23 @@ final class OrtGraphSession implements GraphSession {
             return;
         }
         session = null;
+        boolean idle;
+        try {
+            idle = inUse.writeLock().tryLock(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        if (!idle) {
+            // Still running after 30 s: leave the native session to the process exit rather than free it under a run.
+            return;
+        }
         try {
             current.close();
         } catch (OrtException e) {
             throw new EngineException("graph '" + graph + "': closing the session failed", e);
         } finally {
+            inUse.writeLock().unlock();
             ledger.closed("ort-session");
         }
     }
