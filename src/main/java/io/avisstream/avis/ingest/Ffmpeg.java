@@ -12,6 +12,9 @@ final class Ffmpeg {
 
     private static volatile boolean initialised;
 
+    /** Why capture devices are unavailable here (a missing native library), or null. */
+    static volatile String devicesUnavailable;
+
     private Ffmpeg() {
     }
 
@@ -23,7 +26,13 @@ final class Ffmpeg {
                     // FFmpeg's own console messages are off: every failure reaches the user once, as one sentence
                     // of ours (sentence()), never as FFmpeg's raw text next to it.
                     av_log_set_level(AV_LOG_QUIET);
-                    avdevice_register_all();
+                    try {
+                        avdevice_register_all();
+                    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                        // Capture devices (V4L2) need X/xcb libraries that a slim image lacks; files and network
+                        // sources do not. A device input then fails to open with one sentence.
+                        devicesUnavailable = e.getMessage();
+                    }
                     initialised = true;
                 }
             }
