@@ -113,6 +113,18 @@ final class AcvisGraphs implements AutoCloseable {
                 AUDIO_FEATURES, HostTensor.of(audioFeatures, m, audioDim)), Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES));
     }
 
+    /**
+     * m_t alone for one image (planar RGB 0..255, resized): the frame graph asked for its mask features only. m_t
+     * comes from the backbone and pixel decoder, which never see the audio, so zero audio features give the same m_t
+     * as the frame's own (and the audio graph is skipped).
+     */
+    MaskFeatures maskFeatures(float[] image, int height, int width, int audioDim) {
+        HostTensor mf = session(FRAME).run(Map.of(IMAGE, HostTensor.of(image, 1, 3, height, width),
+                AUDIO_FEATURES, HostTensor.of(new float[audioDim], 1, audioDim)), Set.of(MASK_FEATURES))
+                .get(MASK_FEATURES);
+        return new MaskFeatures(mf.dim(1), mf.dim(2), mf.dim(3), mf.data());
+    }
+
     /** Video graph over {@code t} frames (queries t x q x c, audio t x a). */
     Map<String, HostTensor> video(float[] queries, int t, int q, int c, float[] audio, int a) {
         return session(VIDEO).run(Map.of(FRAME_QUERIES, HostTensor.of(queries, t, q, c),
