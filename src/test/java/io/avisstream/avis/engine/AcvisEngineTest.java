@@ -103,6 +103,41 @@ class AcvisEngineTest {
     }
 
     @Test
+    void shouldReproduceAnInferredFramesMasksFromItsOwnMaskFeaturesAndItsDetectionsEmbeddings() {
+        // Given the detections of an inferred frame (threshold 0: every top-k candidate has a mask)
+        FrameRequest inferred = new FrameRequest("cam", 1, 0, frame(320, 180, SEED), tone(440, AudioCoverage.COMPLETE));
+        FrameRequest later = new FrameRequest("cam", 5, 160_000, frame(200, 150, SEED + 9), tone(440,
+                AudioCoverage.COMPLETE));
+        try (AcvisEngine engine = EngineFactory.create(TinyModel.settings().withScoring(100, 0f), new ResourceLedger(),
+                GpuProbe.none())) {
+            FrameFeatures features = engine.encodeFrames(List.of(inferred)).get(0);
+            List<Detection> detections = engine.decodeWindows(List.of(StreamWindow.empty().request(features))).get(0)
+                    .detections();
+            List<float[]> embeddings = detections.stream().map(Detection::maskEmbedding).toList();
+
+            // When fresh masks are computed for the same image, without its audio (m_t never sees it), and for another
+            List<io.avisstream.avis.media.BinaryMask> same = engine.masksFor(
+                    new FrameRequest("cam", 1, 0, inferred.frame(), AudioWindow.silence()), embeddings).orElseThrow();
+            List<io.avisstream.avis.media.BinaryMask> other = engine.masksFor(later, embeddings).orElseThrow();
+
+            // Then e_k . m_t on the inferred frame is its detections' masks, bit for bit
+            assertThat(detections).isNotEmpty();
+            assertThat(embeddings).allSatisfy(e -> assertThat(e).hasSize(features.maskFeatures().channels()));
+            assertThat(same).hasSameSizeAs(detections);
+            for (int k = 0; k < detections.size(); k++) {
+                assertThat(same.get(k).data()).as("candidate %d", k).containsExactly(detections.get(k).mask().data());
+            }
+            // ... and another frame gets masks at its own size
+            assertThat(other).hasSameSizeAs(detections).allSatisfy(m -> {
+                assertThat(m.width()).isEqualTo(200);
+                assertThat(m.height()).isEqualTo(150);
+            });
+            assertThat(engine.masksFor(later, List.of())).contains(List.of());
+            assertThat(engine.maskTimings().micros(StageTimings.Stage.INFERENCE)).isPositive();
+        }
+    }
+
+    @Test
     void shouldGiveEachFrameTheSameFeaturesWhetherBatchedWithOtherSizesOrAlone() {
         // Given
         List<FrameRequest> requests = List.of(
