@@ -44,7 +44,9 @@ import io.avisstream.avis.message.AudioFormat;
  *
  * <p>Stages: {@code encode} = log-mel + audio graph + resize + frame graph for a batch of frames (batch 1 and 8);
  * {@code decode} = video graph over a W-frame window + candidates + masks of the newest frame; {@code batching}
- * = {@link BatchingEngine} with one caller (must cost nothing over batch 1) and with 8 concurrent callers.
+ * = {@link BatchingEngine} with one caller (must cost nothing over batch 1) and with 8 concurrent callers;
+ * {@code fresh masks} = the extra work of a frame between inferences with {@code avis.inference.mask-fps}
+ * ({@link Engine#masksFor}: resize, the frame graph's m_t, the masks graph for K instances, masks at frame size).
  */
 public final class EngineBench {
 
@@ -92,6 +94,19 @@ public final class EngineBench {
             WindowRequest window = window(engine);
             interleave("decode-live/1", "decode (threshold " + engine.scoreThreshold() + ")", 1,
                     () -> engine.decodeWindows(List.of(window)), null, null, options.frames(), measured, torch);
+            FrameRequest between = requests(1, 7).get(0);
+            for (int k : new int[] {1, 5}) {
+                List<float[]> embeddings = embeddings(engine, k);
+                engine.maskTimings().reset();
+                interleave("fresh-" + k + "/1", "fresh masks, K=" + k + " instances", 1,
+                        () -> engine.masksFor(between, embeddings), null, null, options.frames(), measured, torch);
+                StageTimings mt = engine.maskTimings();
+                double calls = options.frames() + 1.0;
+                stages.add(String.format(Locale.ROOT, "fresh masks K=%d per frame: preprocess %.1f ms, inference (m_t +"
+                        + " masks graph) %.1f ms, postprocess %.1f ms", k, mt.micros(StageTimings.Stage.PREPROCESS) / 1e3
+                        / calls, mt.micros(StageTimings.Stage.INFERENCE) / 1e3 / calls,
+                        mt.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / calls));
+            }
             try (BatchingEngine batching = new BatchingEngine(new Unclosable(engine), 8, settings.batchMaxWait())) {
                 List<FrameRequest> one = requests(1, 0);
                 interleave("batching-1-caller/1", "batching, 1 caller", 1, () -> batching.encodeFrames(one), null, null,
@@ -119,6 +134,21 @@ public final class EngineBench {
         int past = engine.info().windowFrames() - 1;
         return new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
                 java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
+    }
+
+    /** K mask embeddings of the model's width (seeded; the cost does not depend on their values). */
+    private static List<float[]> embeddings(AcvisEngine engine, int k) {
+        FrameFeatures f = engine.encodeFrames(requests(1, 5)).get(0);
+        java.util.Random random = new java.util.Random(k);
+        List<float[]> out = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            float[] e = new float[f.maskFeatures().channels()];
+            for (int c = 0; c < e.length; c++) {
+                e[c] = (float) random.nextGaussian();
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     /**
