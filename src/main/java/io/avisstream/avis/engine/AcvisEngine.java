@@ -95,6 +95,7 @@ public final class AcvisEngine implements Engine {
         // All-equal logits make every class probability 1/27 < threshold: force one candidate through the masks graph.
         graphs.masks(new float[features.maskFeatures().channels()], 1, features.maskFeatures());
         decodeWindows(List.of(StreamWindow.empty().request(features)));
+        masksFor(request, List.of(new float[features.maskFeatures().channels()]));
         LOG.debugf("engine warm-up took %d ms", (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -116,6 +117,11 @@ public final class AcvisEngine implements Engine {
     /** Cumulative stage times of {@link #masksFor} (fresh masks between inferences). */
     public StageTimings maskTimings() {
         return maskTimings;
+    }
+
+    /** Where fresh masks get m_t: {@code pixel} (the optional graph) or {@code frame} (the frame graph's output). */
+    public String freshMaskGraph() {
+        return graphs.hasPixelGraph() ? GraphContract.PIXEL : GraphContract.FRAME;
     }
 
     /** The model's similarity-embedding width. */

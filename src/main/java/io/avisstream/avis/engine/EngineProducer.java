@@ -22,9 +22,10 @@ public class EngineProducer {
         AcvisEngine engine = EngineFactory.create(settings, new ResourceLedger());
         EngineInfo info = engine.info();
         LOG.infof("engine=%s provider=%s model=%s model_dir=%s queries=%d hidden=%d audio=%d classes=%d window=%d"
-                + " batch_max=%d batch_max_wait=%s", info.name(), info.executionProvider(), info.modelId(),
-                settings.modelDir().toAbsolutePath(), info.numQueries(), info.hiddenDim(), info.audioDim(),
-                info.numClasses(), info.windowFrames(), settings.batchMaxSize(), settings.batchMaxWait());
+                + " batch_max=%d batch_max_wait=%s fresh_masks_from=%s", info.name(), info.executionProvider(),
+                info.modelId(), settings.modelDir().toAbsolutePath(), info.numQueries(), info.hiddenDim(),
+                info.audioDim(), info.numClasses(), info.windowFrames(), settings.batchMaxSize(),
+                settings.batchMaxWait(), engine.freshMaskGraph());
         return settings.batchMaxSize() > 1 ? new BatchingEngine(engine, settings.batchMaxSize(), settings.batchMaxWait())
                 : engine;
     }
