@@ -1,10 +1,17 @@
 package io.avisstream.avis.message;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 
 /**
@@ -20,9 +27,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *        {@code sourceSeq})
  * @param engine the active engine's name
  */
+@JsonDeserialize(using = MasksMessage.Reader.class)
 public record MasksMessage(String streamId, long seq, long ptsMicros, int width, int height, String audio,
         boolean inferred, long sourceSeq, Long maskSeq, String engine, List<InstanceMessage> instances) {
-    @JsonCreator
     public MasksMessage {
         maskSeq = maskSeq == null ? sourceSeq : maskSeq;
         Messages.requireStreamId(streamId);
@@ -71,5 +78,36 @@ public record MasksMessage(String streamId, long seq, long ptsMicros, int width,
             case "missing" -> AudioCoverage.MISSING;
             default -> throw new IllegalArgumentException("audio must be complete|partial|missing, got " + audio);
         };
+    }
+
+    /**
+     * Reads records written before {@code maskSeq} existed (masks topic, last-masks store) as copies of
+     * {@code sourceSeq}: the strict mapper ({@link Json}) fails on any absent constructor property, so the absent
+     * field is filled in before binding.
+     */
+    public static final class Reader extends StdDeserializer<MasksMessage> {
+        public Reader() {
+            super(MasksMessage.class);
+        }
+
+        @Override
+        public MasksMessage deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode tree = ctxt.readTree(p);
+            if (tree instanceof ObjectNode node && !node.has("maskSeq") && node.has("sourceSeq")) {
+                node.set("maskSeq", node.get("sourceSeq"));
+            }
+            Wire w = ctxt.readTreeAsValue(tree, Wire.class);
+            try {
+                return new MasksMessage(w.streamId(), w.seq(), w.ptsMicros(), w.width(), w.height(), w.audio(),
+                        w.inferred(), w.sourceSeq(), w.maskSeq(), w.engine(), w.instances());
+            } catch (IllegalArgumentException e) {
+                throw JsonMappingException.from(p, e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The wire fields, bound as they are (every one present); {@link Reader} builds the message from them. */
+    record Wire(String streamId, long seq, long ptsMicros, int width, int height, String audio, boolean inferred,
+            long sourceSeq, long maskSeq, String engine, List<InstanceMessage> instances) {
     }
 }
