@@ -144,14 +144,16 @@ public final class EngineBench {
                 List<float[]> embeddings = embeddings(engine, k);
                 engine.maskTimings().reset();
                 AcvisEngine other = framePath;
-                Map<String, Row> pair = alternate(k, engine.freshMaskGraph(), () -> engine.masksFor(between, embeddings),
+                Map<String, Row> pair = alternate(k, engine.freshMaskGraph(),
+                        () -> engine.masksFor(between, embeddings),
                         other == null ? null : () -> other.masksFor(between, embeddings), calls);
                 measured.putAll(pair);
                 StageTimings mt = engine.maskTimings();
                 double n = calls + 1.0;
-                stages.add(String.format(Locale.ROOT, "fresh masks K=%d (%s graph) per frame: preprocess %.1f ms, inference"
-                        + " (m_t + masks graph) %.1f ms, postprocess %.1f ms", k, engine.freshMaskGraph(),
-                        mt.micros(StageTimings.Stage.PREPROCESS) / 1e3 / n, mt.micros(StageTimings.Stage.INFERENCE) / 1e3 / n,
+                stages.add(String.format(Locale.ROOT, "fresh masks K=%d (%s graph) per frame: preprocess %.1f ms,"
+                        + " inference (m_t + masks graph) %.1f ms, postprocess %.1f ms", k, engine.freshMaskGraph(),
+                        mt.micros(StageTimings.Stage.PREPROCESS) / 1e3 / n,
+                        mt.micros(StageTimings.Stage.INFERENCE) / 1e3 / n,
                         mt.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / n));
             }
         } finally {

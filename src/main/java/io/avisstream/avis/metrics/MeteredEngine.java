@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The engine with its calls timed: {@code encode} (per-frame stage: log-mel, audio and frame graphs), {@code decode}
- * (video graph and candidate scoring), {@code fresh} (fresh masks of a frame between inferences) and {@code post} (mask decoding at frame size, read from the engine's own
+ * (video graph and candidate scoring), {@code fresh} (fresh masks of a frame between inferences) and {@code post}
+ * (mask decoding at frame size, read from the engine's own
  * {@link StageTimings} as the post-processing time its video-stage call added; absent for engines that keep none),
  * plus the frames per frame-graph call (the cross-stream batch when the engine batches, else the caller's).
  * With several stream threads the post share of one call may include another thread's; the sums stay right.

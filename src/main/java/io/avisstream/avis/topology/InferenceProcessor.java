@@ -123,7 +123,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         List<MaskSource.Instance> instances = new ArrayList<>(linked.size());
         for (LinkedInstance l : linked) {
             Detection d = l.detection();
-            instances.add(new MaskSource.Instance(l.trackId(), d.classId(), d.score(), l.sounding(), d.maskEmbedding()));
+            instances.add(new MaskSource.Instance(l.trackId(), d.classId(), d.score(), l.sounding(),
+                    d.maskEmbedding()));
         }
         return new MaskSource(seq, instances);
     }

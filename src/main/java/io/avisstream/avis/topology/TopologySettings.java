@@ -10,7 +10,8 @@ import io.avisstream.avis.tracking.TrackingConfig;
  * without CDI in TopologyTestDriver tests). Validated here, with the config key in each message.
  */
 public record TopologySettings(Duration grace, Duration idleFlush, int maxPendingFrames, int maxFrameWidth,
-        int maxFrameHeight, Duration audioRetention, double fps, double maskFps, double minSimilarity, int maxAge, double duplicateIou,
+        int maxFrameHeight, Duration audioRetention, double fps, double maskFps, double minSimilarity, int maxAge,
+        double duplicateIou,
         int onFrames, int offFrames) {
 
     /** Default of {@code avis.inference.mask-fps}, chosen from the cost measured in engines/RESULTS.md. */
@@ -38,7 +39,8 @@ public record TopologySettings(Duration grace, Duration idleFlush, int maxPendin
     public static TopologySettings from(JoinConfig join, InferenceConfig inference, TrackingConfig tracking,
             EventsConfig events) {
         return new TopologySettings(join.grace(), join.idleFlush(), join.maxPendingFrames(), join.maxFrameWidth(),
-                join.maxFrameHeight(), join.audioRetention(), inference.fps(), inference.maskFps(), tracking.minSimilarity(),
+                join.maxFrameHeight(), join.audioRetention(), inference.fps(), inference.maskFps(),
+                tracking.minSimilarity(),
                 tracking.maxAge(), tracking.duplicateIou(), events.onFrames(), events.offFrames());
     }
 
