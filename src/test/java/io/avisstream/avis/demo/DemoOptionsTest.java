@@ -43,6 +43,10 @@ class DemoOptionsTest {
             return Duration.ofMillis(100);
         }
 
+        public String audioEncoding() {
+            return "f32le";
+        }
+
         public int jpegQuality() {
             return 90;
         }
