@@ -16,7 +16,7 @@ class MelCommandTest {
     void shouldWriteOnePatchPerSecondAsFloat32Npy(@TempDir Path dir) throws Exception {
         // Given: 1.5 s of 48 kHz stereo
         Path wav = dir.resolve("in.wav");
-        ModelAudioParityTest.writeWav(wav, ModelAudioParityTest.stereoMix(48_000, 1.5), 48_000, 2);
+        TestWavs.writeWav(wav, TestWavs.stereoMix(48_000, 1.5), 48_000, 2);
         Path out = dir.resolve("out.npy");
 
         // When
@@ -38,7 +38,7 @@ class MelCommandTest {
     void shouldHonourAnExplicitFrameCount(@TempDir Path dir) throws Exception {
         // Given
         Path wav = dir.resolve("in.wav");
-        ModelAudioParityTest.writeWav(wav, ModelAudioParityTest.stereoMix(22_050, 1.0), 22_050, 2);
+        TestWavs.writeWav(wav, TestWavs.stereoMix(22_050, 1.0), 22_050, 2);
         Path out = dir.resolve("out.npy");
 
         // When
