@@ -152,7 +152,7 @@ public class DemoCommand implements AvisCommand {
                     frames++;
                 } else if (sample instanceof PcmChunk chunk) {
                     session.send(AudioChunkMessage.of(options.streamId(), chunk.startMicros(), chunk.samples(),
-                            AudioFormat.Encoding.ofWire(config.audioEncoding())));
+                            AudioFormat.Encoding.ofWire(config.audioEncoding(), "avis.demo.audio-encoding")));
                     chunks++;
                 }
             }
@@ -190,11 +190,7 @@ public class DemoCommand implements AvisCommand {
         if (chunkMillis < 10 || chunkMillis > 10_000) {
             throw new IllegalArgumentException("avis.demo.audio-chunk must be 10ms..10s, got " + config.audioChunk());
         }
-        try {
-            AudioFormat.Encoding.ofWire(config.audioEncoding());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("avis.demo.audio-encoding: " + e.getMessage());
-        }
+        AudioFormat.Encoding.ofWire(config.audioEncoding(), "avis.demo.audio-encoding");
         if (config.jpegQuality() < 1 || config.jpegQuality() > 100) {
             throw new IllegalArgumentException("avis.demo.jpeg-quality must be 1..100, got " + config.jpegQuality());
         }

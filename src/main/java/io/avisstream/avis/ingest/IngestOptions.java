@@ -99,7 +99,7 @@ public record IngestOptions(MediaSource source, String streamId, boolean realtim
                 case "--stall-timeout" -> stall = CliDurations.parse(arg, value(args, ++i, arg));
                 case "--reconnect-timeout" -> reconnect = CliDurations.parse(arg, value(args, ++i, arg));
                 case "--rtsp-transport" -> rtsp = value(args, ++i, arg);
-                case "--audio-encoding" -> audioEncoding = AudioFormat.Encoding.ofWire(value(args, ++i, arg));
+                case "--audio-encoding" -> audioEncoding = AudioFormat.Encoding.ofWire(value(args, ++i, arg), arg);
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (ingest --help lists them)");
             }
         }

@@ -93,7 +93,7 @@ public class MelCommand implements AvisCommand {
             switch (arg) {
                 case "--input" -> input = Path.of(value);
                 case "--out" -> out = Path.of(value);
-                case "--audio-encoding" -> encoding = AudioFormat.Encoding.ofWire(value);
+                case "--audio-encoding" -> encoding = AudioFormat.Encoding.ofWire(value, arg);
                 default -> {
                     try {
                         frames = Integer.parseInt(value);

@@ -71,12 +71,17 @@ public final class AudioFormat {
 
         /** The encoding whose wire name is {@code wire}. */
         public static Encoding ofWire(String wire) {
+            return ofWire(wire, "audio encoding");
+        }
+
+        /** The encoding whose wire name is {@code wire}; an error names {@code what} (a flag, a config key). */
+        public static Encoding ofWire(String wire, String what) {
             for (Encoding e : values()) {
                 if (e.wire.equals(wire)) {
                     return e;
                 }
             }
-            throw new IllegalArgumentException("unknown audio encoding '" + wire + "' (s16le or f32le)");
+            throw new IllegalArgumentException(what + " must be f32le or s16le, got '" + wire + "'");
         }
 
         /** Samples in {@code data}, which {@link #check} accepted. */

@@ -75,5 +75,11 @@ class MelCommandTest {
         assertThatThrownBy(() -> MelCommand.parse("--input"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
         assertThat(MelCommand.parse("--out", "b.npy", "--input", "a.wav").frames()).isNull();
+        assertThat(MelCommand.parse("--out", "b.npy", "--input", "a.wav").encoding())
+                .isEqualTo(io.avisstream.avis.message.AudioFormat.Encoding.F32LE);
+        assertThat(MelCommand.parse("--out", "b.npy", "--input", "a.wav", "--audio-encoding", "s16le").encoding())
+                .isEqualTo(io.avisstream.avis.message.AudioFormat.Encoding.S16LE);
+        assertThatThrownBy(() -> MelCommand.parse("--out", "b.npy", "--input", "a.wav", "--audio-encoding", "u8"))
+                .hasMessageContaining("--audio-encoding");
     }
 }
