@@ -74,7 +74,7 @@ def stereo_mix(rate: int, seconds: float) -> np.ndarray:
     Sample n of channel c = round(8000 sin(2 pi (440 + 110 c) n / rate) + 5000 sin(2 pi 7500 n / rate + c)
     + 3000 sin(2 pi 7900 n / rate) + 2000 sin(2 pi (6000 t + 1000 t^2 / T)) + 0.03 * noise_c[n]), t = n / rate,
     T = seconds, noise_c = lcg_noise(n, seed 17 + c). The noise floor (about -64 dBFS per 31 Hz bin) keeps every
-    mel band above the 16-bit quantisation noise of the 16 kHz topic.
+    mel band above the 16-bit quantisation noise of an s16le audio topic.
     """
     n = int(round(rate * seconds))
     t = np.arange(n, dtype=np.float64) / rate
