@@ -88,7 +88,7 @@ import org.jboss.logging.Logger;
  * file does, so a producer can send them in roughly the order a live source would. Video pts come from the
  * decoder's best-effort timestamp (B-frames are reordered by the decoder); audio is converted to native-rate
  * doubles by swresample (format only), made 16 kHz mono as the model's official extractor does by
- * {@link ModelAudioResampler} (channel mean, resampy {@code kaiser_best}, each second on its own), kept as float
+ * {@link ModelAudioResampler} (channel mean, resampy {@code kaiser_best}, each second on its own), kept as double
  * and chunked by {@link PcmChunker}. One reader per thread; {@link #close()} frees every native object and is
  * idempotent.
  */
@@ -488,16 +488,12 @@ public final class MediaReader implements AutoCloseable {
     }
 
     /**
-     * 16 kHz model audio from {@link ModelAudioResampler}, chunked. Kept as float (not rounded to s16: the sender
-     * picks the audio topic's encoding, f32le by default, which keeps this signal within float32 rounding).
+     * 16 kHz model audio from {@link ModelAudioResampler}, chunked as it is (double): the sender rounds it once to
+     * the audio topic's encoding (f32le by default, which keeps this signal within float32 rounding; or s16le).
      */
     private void emitPcm(long firstIndex, double[] pcm, int count) {
-        float[] samples = new float[count];
-        for (int i = 0; i < count; i++) {
-            samples[i] = (float) pcm[i];
-        }
         long start = firstIndex * 1_000_000L / ModelAudioResampler.TARGET_RATE;
-        ready.addAll(chunker.append(start, samples, count));
+        ready.addAll(chunker.append(start, pcm, count));
     }
 
     private long toMicros(long pts, AVRational timeBase) {

@@ -4,12 +4,12 @@ import io.avisstream.avis.message.AudioFormat;
 
 /**
  * A run of 16 kHz mono PCM ({@link AudioFormat#SAMPLE_RATE}) at full scale 1.0, as the model's resampler made it
- * (not rounded: the audio topic's encoding decides that when the chunk is sent).
+ * (double, not rounded: the audio topic's encoding rounds it once, to float32 or int16, when the chunk is sent).
  *
  * @param startMicros time of the first sample, microseconds from the start of the file
  * @param samples the samples, full scale 1.0; never empty
  */
-public record PcmChunk(long startMicros, float[] samples) implements MediaSample {
+public record PcmChunk(long startMicros, double[] samples) implements MediaSample {
     public PcmChunk {
         if (samples == null || samples.length == 0) {
             throw new IllegalArgumentException("a PCM chunk needs at least one sample");

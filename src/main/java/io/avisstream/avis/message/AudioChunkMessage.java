@@ -91,8 +91,11 @@ public record AudioChunkMessage(String streamId, long startMicros, int sampleRat
         return new AudioChunkMessage(streamId, startMicros, AudioFormat.SAMPLE_RATE, Encoding.S16LE, bytes);
     }
 
-    /** Builds a chunk from samples at full scale 1.0 in {@code encoding} (s16le rounds, see {@link Encoding#encode}). */
-    public static AudioChunkMessage of(String streamId, long startMicros, float[] samples, Encoding encoding) {
+    /**
+     * Builds a chunk from samples at full scale 1.0 in {@code encoding}, rounding each once to the wire's type
+     * (nearest float32, or nearest int16 clipped: {@link Encoding#encode}).
+     */
+    public static AudioChunkMessage of(String streamId, long startMicros, double[] samples, Encoding encoding) {
         return new AudioChunkMessage(streamId, startMicros, AudioFormat.SAMPLE_RATE, encoding, encoding.encode(samples));
     }
 

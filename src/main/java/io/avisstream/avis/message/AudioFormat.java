@@ -129,16 +129,17 @@ public final class AudioFormat {
         }
 
         /**
-         * {@code samples} (full scale 1.0) in this encoding. s16le rounds to the nearest integer of
-         * {@code x * 32768} and clips to [-32768, 32767]; f32le keeps every finite value as it is.
+         * {@code samples} (full scale 1.0) in this encoding, each rounded once: s16le to the nearest integer of
+         * {@code x * 32768}, clipped to [-32768, 32767] ({@link AudioFormat#toS16}); f32le to the nearest float32
+         * (no clipping; {@link #check} refuses what is not finite).
          */
-        public byte[] encode(float[] samples) {
+        public byte[] encode(double[] samples) {
             ByteBuffer b = ByteBuffer.allocate(samples.length * bytesPerSample).order(ByteOrder.LITTLE_ENDIAN);
-            for (float x : samples) {
+            for (double x : samples) {
                 if (this == S16LE) {
                     b.putShort(toS16(x));
                 } else {
-                    b.putFloat(x);
+                    b.putFloat((float) x);
                 }
             }
             return b.array();

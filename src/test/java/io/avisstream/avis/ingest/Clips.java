@@ -34,7 +34,7 @@ public final class Clips {
             short[] all = new short[total];
             int at = 0;
             for (PcmChunk chunk : chunks) {
-                for (float x : chunk.samples()) {
+                for (double x : chunk.samples()) {
                     all[at++] = AudioFormat.toS16(x);
                 }
             }

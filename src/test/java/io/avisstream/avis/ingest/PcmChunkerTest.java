@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class PcmChunkerTest {
 
-    private static float[] ramp(int from, int count) {
-        float[] samples = new float[count];
+    private static double[] ramp(int from, int count) {
+        double[] samples = new double[count];
         for (int i = 0; i < count; i++) {
             samples[i] = from + i;
         }
@@ -31,9 +31,9 @@ class PcmChunkerTest {
 
         // Then
         assertThat(out).extracting(PcmChunk::startMicros).containsExactly(1000L, 1250L, 1500L);
-        assertThat(out.get(0).samples()).containsExactly(0f, 1f, 2f, 3f);
-        assertThat(out.get(1).samples()).containsExactly(4f, 5f, 6f, 7f);
-        assertThat(out.get(2).samples()).containsExactly(8f);
+        assertThat(out.get(0).samples()).containsExactly(0.0, 1.0, 2.0, 3.0);
+        assertThat(out.get(1).samples()).containsExactly(4.0, 5.0, 6.0, 7.0);
+        assertThat(out.get(2).samples()).containsExactly(8.0);
     }
 
     @Test
@@ -48,8 +48,8 @@ class PcmChunkerTest {
 
         // Then: the gap stays a gap; nothing is shifted onto the earlier clock
         assertThat(out).extracting(PcmChunk::startMicros).containsExactly(0L, 1_000_000L);
-        assertThat(out.get(0).samples()).containsExactly(0f, 1f);
-        assertThat(out.get(1).samples()).containsExactly(2f, 3f);
+        assertThat(out.get(0).samples()).containsExactly(0.0, 1.0);
+        assertThat(out.get(1).samples()).containsExactly(2.0, 3.0);
     }
 
     @Test
@@ -64,7 +64,7 @@ class PcmChunkerTest {
         // Then
         assertThat(out).hasSize(1);
         assertThat(out.get(0).startMicros()).isZero();
-        assertThat(out.get(0).samples()).containsExactly(2f, 3f, 4f, 5f);
+        assertThat(out.get(0).samples()).containsExactly(2.0, 3.0, 4.0, 5.0);
     }
 
     @Test

@@ -435,8 +435,11 @@ class AvisTopologyTest {
         rawAudio.pipeInput(key, nan);
         frames.pipeInput(CAM, frame(CAM, 0));
         for (int i = 0; i < 10; i++) {
-            AudioChunkMessage s16 = chunk(CAM, i, true);
-            audio.pipeInput(CAM, AudioChunkMessage.of(CAM, s16.startMicros(), s16.samples(), AudioFormat.Encoding.F32LE));
+            double[] loud = new double[TestStreams.CHUNK_SAMPLES];
+            for (int k = 0; k < loud.length; k++) {
+                loud[k] = (k / 8) % 2 == 0 ? 0.25 : -0.25;
+            }
+            audio.pipeInput(CAM, AudioChunkMessage.of(CAM, i * TestStreams.CHUNK_MICROS, loud, AudioFormat.Encoding.F32LE));
         }
 
         // Then: two dead letters naming the problem, with their original bytes; the frame joins complete and loud

@@ -39,7 +39,7 @@ class JoinStateCodecTest {
     @Test
     void shouldRoundTripF32leChunksInTheSecondLayout() {
         // Given
-        float[] samples = { -1f, 1e-7f, 0.999f, 1.0001f };
+        double[] samples = { -1, 1e-7, 0.999, 1.0001 };
         AudioChunkMessage chunk = AudioChunkMessage.of("cam", 7, samples, AudioFormat.Encoding.F32LE);
 
         // When
@@ -49,7 +49,7 @@ class JoinStateCodecTest {
         assertThat(stored[0]).isEqualTo(JoinStateCodec.AUDIO_V2);
         assertThat(ByteBuffer.wrap(stored, 1, 8).getLong()).isEqualTo(7);
         assertThat(JoinStateCodec.audioSampleCount(stored)).isEqualTo(4);
-        assertThat(JoinStateCodec.audioSamples(stored)).containsExactly(samples);
+        assertThat(JoinStateCodec.audioSamples(stored)).containsExactly(-1f, 1e-7f, 0.999f, 1.0001f);
     }
 
     @Test
