@@ -13,7 +13,7 @@ import io.avisstream.avis.message.FrameMessage;
  * pending frame v1: u8 1 | i64 seq | i64 pts | i64 recordTimestamp | i32 width | i32 height | u8 encoding
  *                   | i32 n | n bytes data      (stream id is in the key)
  * audio chunk v2:   u8 2 | i64 startMicros | u8 encoding | i32 n | n bytes PCM   (f32le chunks; encoding: 0 s16le,
- *                   1 f32le, the order of {@code AudioFormat.Encoding})
+ *                   1 f32le, fixed codes, not the enum's order)
  * audio chunk v1:   u8 1 | i64 startMicros | i32 n | n bytes s16le PCM  (s16le chunks, still written for them: an
  *                   instance that predates v2 can restore such a store during a rolling upgrade)
  * stream clock v1:  u8 1 | i64 streamTime | i64 lastEmittedSeq | i64 lastEmittedPts | i64 lastActivityWallMs
@@ -100,7 +100,7 @@ final class JoinStateCodec {
                     .array();
         }
         return ByteBuffer.allocate(1 + 8 + 1 + 4 + pcm.length).put(AUDIO_V2).putLong(startMicros)
-                .put((byte) encoding.ordinal()).putInt(pcm.length).put(pcm).array();
+                .put(encodingCode(encoding)).putInt(pcm.length).put(pcm).array();
     }
 
     /** Samples of a stored chunk, without decoding them. */
@@ -119,6 +119,13 @@ final class JoinStateCodec {
         return encoding.decode(pcm);
     }
 
+    private static byte encodingCode(AudioFormat.Encoding encoding) {
+        return switch (encoding) {
+            case S16LE -> 0;
+            case F32LE -> 1;
+        };
+    }
+
     /** Reads version, start and encoding; leaves {@code b} at the PCM length. */
     private static AudioFormat.Encoding audioEncoding(ByteBuffer b) {
         byte version = b.get();
@@ -127,11 +134,12 @@ final class JoinStateCodec {
             return AudioFormat.Encoding.S16LE;
         }
         if (version == AUDIO_V2) {
-            int e = b.get();
-            if (e < 0 || e >= AudioFormat.Encoding.values().length) {
-                throw new IllegalStateException("unknown audio chunk encoding " + e);
-            }
-            return AudioFormat.Encoding.values()[e];
+            byte code = b.get();
+            return switch (code) {
+                case 0 -> AudioFormat.Encoding.S16LE;
+                case 1 -> AudioFormat.Encoding.F32LE;
+                default -> throw new IllegalStateException("unknown audio chunk encoding " + code);
+            };
         }
         throw new IllegalStateException("unknown audio chunk format version " + version);
     }

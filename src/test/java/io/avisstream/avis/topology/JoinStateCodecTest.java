@@ -48,6 +48,7 @@ class JoinStateCodecTest {
         // Then
         assertThat(stored[0]).isEqualTo(JoinStateCodec.AUDIO_V2);
         assertThat(ByteBuffer.wrap(stored, 1, 8).getLong()).isEqualTo(7);
+        assertThat(stored[9]).as("encoding code of f32le").isEqualTo((byte) 1);
         assertThat(JoinStateCodec.audioSampleCount(stored)).isEqualTo(4);
         assertThat(JoinStateCodec.audioSamples(stored)).containsExactly(-1f, 1e-7f, 0.999f, 1.0001f);
     }
