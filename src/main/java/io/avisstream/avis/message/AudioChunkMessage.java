@@ -46,11 +46,6 @@ public record AudioChunkMessage(String streamId, long startMicros, int sampleRat
         }
     }
 
-    /** An s16le chunk (written without the {@code encoding} field, as before it existed). */
-    public AudioChunkMessage(String streamId, long startMicros, int sampleRate, byte[] data) {
-        this(streamId, startMicros, sampleRate, Encoding.S16LE, data);
-    }
-
     /**
      * The wire form (the schema has checked it before the codec gets here). Written by hand rather than bound
      * field by field because {@code encoding} may be absent while the mapper fails on missing creator properties.
