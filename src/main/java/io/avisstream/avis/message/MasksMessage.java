@@ -3,7 +3,10 @@ package io.avisstream.avis.message;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 
 
 /**
@@ -14,10 +17,17 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param inferred true when the engine ran on this frame
  * @param sourceSeq the frame whose inference produced {@code instances} ({@code == seq} when inferred)
  * @param engine the active engine's name
+ * @param instancesDropped how many instances (lowest scores) were left out because even without masks the record did
+ *        not fit the masks topic's size limit; written only when > 0 (masks left out: {@link InstanceMessage#maskDropped})
  */
 public record MasksMessage(String streamId, long seq, long ptsMicros, int width, int height, String audio,
-        boolean inferred, long sourceSeq, String engine, List<InstanceMessage> instances) {
+        boolean inferred, long sourceSeq, String engine, List<InstanceMessage> instances,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        @JacksonInject(value = Json.ABSENT_ZERO, useInput = OptBoolean.TRUE) int instancesDropped) {
     public MasksMessage {
+        if (instancesDropped < 0) {
+            throw new IllegalArgumentException("instancesDropped must be >= 0, got " + instancesDropped);
+        }
         Messages.requireStreamId(streamId);
         coverageOf(audio);
         if (inferred && sourceSeq != seq) {
@@ -27,6 +37,23 @@ public record MasksMessage(String streamId, long seq, long ptsMicros, int width,
             throw new IllegalArgumentException("sourceSeq " + sourceSeq + " is after seq " + seq);
         }
         instances = List.copyOf(instances);
+    }
+
+    public MasksMessage(String streamId, long seq, long ptsMicros, int width, int height, String audio,
+            boolean inferred, long sourceSeq, String engine, List<InstanceMessage> instances) {
+        this(streamId, seq, ptsMicros, width, height, audio, inferred, sourceSeq, engine, instances, 0);
+    }
+
+    /** The same frame with other instances (the size fit). */
+    public MasksMessage withInstances(List<InstanceMessage> newInstances, int dropped) {
+        return new MasksMessage(streamId, seq, ptsMicros, width, height, audio, inferred, sourceSeq, engine,
+                newInstances, dropped);
+    }
+
+    /** Instances whose mask was left out to fit the size limit. */
+    @JsonIgnore
+    public long masksDropped() {
+        return instances.stream().filter(InstanceMessage::maskDropped).count();
     }
 
     public static String wire(AudioCoverage coverage) {

@@ -40,14 +40,17 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
     private final Tracker tracker;
     private final String engineName;
     private final PipelineObserver observer;
+    /** Largest masks record value the masks topic takes (MasksFit). */
+    private final int masksBudget;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> trackerStore;
     private KeyValueStore<String, byte[]> lastMasksStore;
     /** Read-through cache of the last-masks store (this task's streams): copies happen for ~24 of 25 frames. */
     private final java.util.Map<String, MasksMessage> lastMasks = new java.util.HashMap<>();
 
-    InferenceProcessor(Engine engine, TopologySettings settings, PipelineObserver observer) {
+    InferenceProcessor(Engine engine, TopologySettings settings, PipelineObserver observer, int masksBudget) {
         this.engine = engine;
+        this.masksBudget = masksBudget;
         this.observer = observer;
         this.settings = settings;
         this.engineName = engine.info().name();
@@ -77,7 +80,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
             lastMasksStore.put(stream, MessageCodec.MASKS.encode(masks));
             lastMasks.put(stream, masks);
         } else {
-            masks = copyLast(stream, frame, joined);
+            // A copy of a fitted record differs only in seq, pts and audio: fitted again in case those digits tip it.
+            masks = MasksFit.fit(copyLast(stream, frame, joined), masksBudget);
         }
         context.forward(record.withValue((Object) masks), TopologyNames.MASKS_SINK);
         context.forward(record.withValue((Object) masks), TopologyNames.EVENTS);
@@ -101,9 +105,16 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         }
         LOG.debugf("inferred stream=%s seq=%d detections=%d audio=%s", stream, frame.seq(), instances.size(),
                 joined.audio().coverage());
-        return new Inferred(new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
-                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances),
-                step.state().tracks().size());
+        MasksMessage masks = new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
+                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances);
+        MasksMessage fitted = MasksFit.fit(masks, masksBudget);
+        if (fitted != masks) {
+            LOG.warnf("masks record of stream=%s seq=%d too large for the masks topic (%d bytes > %d): %d of %d masks"
+                    + " left out (maskDropped=true), %d instances left out (instancesDropped)", stream, frame.seq(),
+                    MasksFit.size(masks), masksBudget, fitted.masksDropped(), instances.size(),
+                    fitted.instancesDropped());
+        }
+        return new Inferred(fitted, step.state().tracks().size());
     }
 
     private MasksMessage copyLast(String stream, FrameMessage frame, JoinedFrame joined) {
@@ -112,7 +123,7 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
                 && source.seq() < frame.seq();
         return new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
                 MasksMessage.wire(joined.audio().coverage()), false, usable ? source.seq() : frame.seq(), engineName,
-                usable ? source.instances() : List.of());
+                usable ? source.instances() : List.of(), usable ? source.instancesDropped() : 0);
     }
 
     private MasksMessage loadLastMasks(String stream) {
