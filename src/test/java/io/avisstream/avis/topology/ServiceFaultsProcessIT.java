@@ -116,6 +116,13 @@ class ServiceFaultsProcessIT {
                     .count();
             System.out.printf("faults: %d of %d masks records not audio=complete (a run without faults has 0)%n",
                     notComplete, STREAMS.size() * FRAMES);
+            for (int run = 1; run <= serves.size(); run++) {
+                Path log = work.resolve("serve-" + run + ".log");
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                System.out.printf("faults: serve-%d: %d idle flushes (%s)%n", run, count(text, "idle flush stream="),
+                        text.lines().filter(l -> l.contains("idle flush stream=")).map(l -> l.replaceAll(".*idle flush ", ""))
+                                .limit(6).toList());
+            }
             Map<String, String> reasonBySource = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC) + "-"
@@ -130,9 +137,23 @@ class ServiceFaultsProcessIT {
             assertThat(afterTerm).isLessThan(RESTART_BOUND);
         } finally {
             serves.forEach(Process::destroyForcibly);
+            keepLogs();
             broker.destroy();
             broker.waitFor(60, TimeUnit.SECONDS);
             broker.destroyForcibly();
+        }
+    }
+
+    /** The logs of the last run, under target/faults-logs (the temporary directory goes away). */
+    private void keepLogs() {
+        try (var files = Files.list(work)) {
+            Path keep = Path.of("target", "faults-logs");
+            Files.createDirectories(keep);
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(f, keep.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.out.println("faults: logs not kept: " + e);
         }
     }
 
@@ -164,6 +185,8 @@ class ServiceFaultsProcessIT {
 
     private Process serve(String bootstrap, int httpPort, int run) throws IOException {
         return java(List.of("-Xmx1g", "-Dquarkus.http.port=" + httpPort, "-Dkafka.bootstrap.servers=" + bootstrap,
+                // the join's idle flushes are logged at DEBUG: the test counts them per incarnation
+                "-Dquarkus.log.category.\"io.avisstream.avis.topology.AvJoinProcessor\".level=DEBUG",
                 "-Davis.topology.state-dir=" + work.resolve("state")), "serve", work.resolve("serve-" + run + ".log"));
     }
 
@@ -233,6 +256,14 @@ class ServiceFaultsProcessIT {
             }
             poll(consumer, masks, dead, Duration.ofSeconds(3)); // anything more would be a duplicate
         }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static int count(Map<String, List<MasksMessage>> masks) {
