@@ -81,6 +81,9 @@ class MasksSizeLimitTest {
                 assertThat(read.instances().get(i).mask()).isEqualTo(instances.get(i).mask());
             }
         }
+        System.out.printf("masks-size: %d-byte record fitted to %d bytes (topic max.message.bytes %d): %d of %d masks"
+                + " left out, %d instances kept%n", MasksFit.size(masks), wire.length, CONTRACT.masks().maxMessageBytes(),
+                dropped.size(), instances.size(), read.instances().size());
         assertThat(dropped).isNotEmpty().isEqualTo(java.util.stream.IntStream.range(100 - dropped.size(), 100).boxed()
                 .toList());
         MasksMessage oneMore = masks.withInstances(keepMaskOf(read.instances(), instances, dropped.get(0)), 0);
@@ -177,6 +180,10 @@ class MasksSizeLimitTest {
                 assertThat(m.audio()).isEqualTo("complete");
             }
             assertThat(MessageCodec.MASKS.decode(out.get(1)).inferred()).isFalse();
+            MasksMessage first = MessageCodec.MASKS.decode(out.get(0));
+            System.out.printf("masks-size: topology, masks topic %d bytes: records of %d and %d bytes, %d of %d masks"
+                    + " left out%n", limit, out.get(0).length, out.get(1).length, first.masksDropped(),
+                    first.instances().size());
         }
     }
 
