@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
  * releases the native {@code OrtEnv} as soon as the JVM starts to shut down. Shutdown hooks run concurrently and
  * unordered, so on SIGTERM that hook frees the environment (its logging manager and sink among others) while a
  * stream thread is still inside {@code OrtSession.run} and while the service's own hook is still closing Kafka
- * Streams; the next log call of that run reads freed memory and the JVM dies with SIGSEGV in libonnxruntime
- * (exit 134). No lock around our sessions can prevent it: the session is fine, the environment under it is gone.
+ * Streams. Every run creates its run logger through the environment's logging manager
+ * ({@code InferenceSession::CreateLoggerForRun}), so the runs after the hook use freed memory and the JVM dies with
+ * SIGSEGV in libonnxruntime (exit 134) once that memory is reused. No lock around our sessions can prevent it: the
+ * session is fine, the environment under it is gone.
  *
  * <p>The native environment is reference-counted ({@code CreateEnv} on an existing environment adds a reference,
  * {@code ReleaseEnv} drops one and frees it at zero). The Java API keeps one reference and never exposes another, so
