@@ -8,7 +8,8 @@ import org.jboss.logging.Logger;
 /**
  * Produces the application's one {@link Engine} from {@code avis.engine.*}: the configured kind (or its fallback),
  * wrapped in {@link BatchingEngine} when {@code batch.max-size > 1}. Closed when the application context ends,
- * i.e. after Kafka Streams has closed on {@code ShutdownEvent}.
+ * i.e. after Kafka Streams has closed (threads joined) on {@code ShutdownEvent}; closing it closes the graphs' sessions,
+ * then releases the engine's reference on ONNX Runtime's environment ({@code OrtEnvironmentLease}).
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -31,7 +32,9 @@ public class EngineProducer {
     }
 
     void close(@Disposes Engine engine) {
-        LOG.infof("closing engine %s", engine.info().name());
+        String name = engine.info().name();
+        LOG.infof("closing engine %s", name);
         engine.close();
+        LOG.infof("engine %s closed", name);
     }
 }

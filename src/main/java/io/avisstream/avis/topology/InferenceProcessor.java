@@ -40,6 +40,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
     private final Tracker tracker;
     private final String engineName;
     private final PipelineObserver observer;
+    /** Largest masks record value the masks topic takes (MasksFit). */
+    private final int masksBudget;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> trackerStore;
     private KeyValueStore<String, byte[]> lastMasksStore;
@@ -50,8 +52,9 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
      */
     private final java.util.Map<String, MasksMessage> lastMasks = new java.util.HashMap<>();
 
-    InferenceProcessor(Engine engine, TopologySettings settings, PipelineObserver observer) {
+    InferenceProcessor(Engine engine, TopologySettings settings, PipelineObserver observer, int masksBudget) {
         this.engine = engine;
+        this.masksBudget = masksBudget;
         this.observer = observer;
         this.settings = settings;
         this.engineName = engine.info().name();
@@ -106,9 +109,16 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         }
         LOG.debugf("inferred stream=%s seq=%d detections=%d audio=%s", stream, frame.seq(), instances.size(),
                 joined.audio().coverage());
-        return new Inferred(new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
-                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances),
-                step.state().tracks().size());
+        MasksMessage masks = new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
+                MasksMessage.wire(joined.audio().coverage()), true, frame.seq(), engineName, instances);
+        MasksMessage fitted = MasksFit.fit(masks, masksBudget);
+        if (fitted != masks) {
+            LOG.warnf("masks record of stream=%s seq=%d too large for the masks topic (%d bytes > %d): %d of %d masks"
+                    + " left out (maskDropped=true), %d instances left out (instancesDropped)", stream, frame.seq(),
+                    MasksFit.size(masks), masksBudget, fitted.masksDropped(), instances.size(),
+                    fitted.instancesDropped());
+        }
+        return new Inferred(fitted, step.state().tracks().size());
     }
 
     /**
@@ -146,14 +156,17 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
                     joined.audio());
             Optional<List<InstanceMessage>> fresh = freshMasks.instances(request, state.masks());
             if (fresh.isPresent()) {
-                MasksMessage masks = new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(),
-                        frame.height(), audio, false, last.sourceSeq(), frame.seq(), engineName, fresh.get());
+                MasksMessage masks = MasksFit.fit(new MasksMessage(stream, frame.seq(), frame.ptsMicros(),
+                        frame.width(), frame.height(), audio, false, last.sourceSeq(), frame.seq(), engineName,
+                        fresh.get()), masksBudget);
                 remember(stream, masks);
                 return masks;
             }
         }
-        return new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(), audio, false,
-                last.sourceSeq(), last.maskSeq(), engineName, last.instances());
+        // A copy of a fitted record differs only in seq, pts and audio: fitted again in case those digits tip it.
+        return MasksFit.fit(new MasksMessage(stream, frame.seq(), frame.ptsMicros(), frame.width(), frame.height(),
+                audio, false, last.sourceSeq(), last.maskSeq(), engineName, last.instances(), last.instancesDropped()),
+                masksBudget);
     }
 
     /** The record later frames copy, in the store too, so a restarted task copies the same masks. */
