@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.avisstream.avis.media.AudioWindow;
 import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.topology.contract.TopicContract;
 
 /**
  * Fresh masks survive a restart: a new {@link InferenceProcessor} (empty memory) on the same stores, as after a
@@ -43,7 +44,8 @@ class FreshMasksRestartTest {
     private static final class Incarnation {
         final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         final InferenceProcessor processor = new InferenceProcessor(new DeterministicTestEngine(),
-                TopologySettings.defaults().withMaskFps(5), PipelineObserver.NONE);
+                TopologySettings.defaults().withMaskFps(5), PipelineObserver.NONE,
+                MasksFit.budget(TopicContract.bundled().masks().maxMessageBytes()));
 
         Incarnation(InferenceStores stores) {
             stores.all.forEach(context::addStateStore);
