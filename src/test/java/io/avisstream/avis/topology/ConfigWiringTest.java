@@ -35,12 +35,12 @@ class ConfigWiringTest {
 
     @Test
     void shouldBuildTheTopologyFromConfigurationWithTheDocumentedDefaults() {
-        // Given the application.properties of the test profile (idle-flush 2 s, the rest default)
+        // Given the application.properties of the test profile (idle-flush 4 s, the rest default)
         TopologySettings settings = TopologySettings.from(join, inference, tracking, events);
 
         // Then
         assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
-        assertThat(settings).isEqualTo(new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 500, 4096, 4096,
+        assertThat(settings).isEqualTo(new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(4), 500, 4096, 4096,
                 Duration.ofSeconds(30), 1.0, 5.0, 0.5, 5, 0.8, 2, 2));
         assertThat(runtime.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(AvisTopology.build(engine, settings, streams.contract()).describe().toString())
