@@ -101,10 +101,10 @@ class TrainConfig:
                                min_sizes=(72, 80, 90, 100), max_size=180)
         loss = replace(LossConfig.tiny(), num_points=512,
                        count_loss="none" if model == "avbench_acqg" else "saoc")
-        return TrainConfig(model=model, iters=600, base_lr=1e-3, backbone_multiplier=1.0, num_frames=3,
-                           audio_backbone_multiplier=0.0, lr_steps=(500,), clips_per_iter=1, augmentation=aug,
+        return TrainConfig(model=model, iters=2000, base_lr=1e-3, backbone_multiplier=1.0, num_frames=3,
+                           audio_backbone_multiplier=0.0, lr_steps=(1600,), clips_per_iter=1, augmentation=aug,
                            loss=loss, checkpoint_every=100, log_every=20, audio_pretrain_iters=400,
-                           audio_proj_init="standardise")
+                           audio_proj_init="default")
 
 
 def train_config(name: str) -> TrainConfig:
