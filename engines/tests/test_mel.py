@@ -177,13 +177,15 @@ def test_should_resample_like_resampy_kaiser_best(rate, case):
 
 
 @pytest.mark.parametrize("rate", [44100, 48000])
-def test_should_give_the_official_patches_per_second_for_stereo_input(rate):
+@pytest.mark.parametrize("signal", ["mix", "tones"])
+def test_should_give_the_official_patches_per_second_for_stereo_input(rate, signal):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     import make_resample_vectors as vectors
 
-    expected = np.load(_VECTORS / f"e2e-{rate}.mel.npy")
+    name, make = {"mix": ("e2e", vectors.stereo_mix), "tones": ("e2e-tones", vectors.stereo_tones)}[signal]
+    expected = np.load(_VECTORS / f"{name}-{rate}.mel.npy")
 
-    patches = mel.video_patches(vectors.stereo_mix(rate, 2.4), rate, 3)
+    patches = mel.video_patches(make(rate, 2.4), rate, 3)
 
     assert np.array_equal(patches.astype(np.float32), expected)
     assert np.all(patches[2] == 0.0)  # the 0.4 s last second: fewer than 15600 samples at 16 kHz

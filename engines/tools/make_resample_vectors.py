@@ -16,6 +16,10 @@ Writes NumPy ``.npy`` files (little-endian, C order):
   VGGish log-mel, first patch or zeros) on ``stereo_mix(rate, 2.4 s)``: 2 full seconds and a 0.4 s last second
   (all-zero patch). ``stereo_mix`` is defined below and again in the Java test (``ModelAudioParityTest``), which
   builds the same WAV and runs it through the service's audio path.
+* ``e2e-tones-<rate>.mel.npy`` float32 [3, 96, 64], the same procedure on ``stereo_tones(rate, 2.4 s)``: 7.5 and
+  7.9 kHz tones on digital silence, where every band away from the tones is near ``ln(0.01)`` and any noise the
+  service adds (16-bit rounding of an s16le audio topic: up to 0.08) shows. ``AudioParityTopologyTest`` feeds the
+  same WAV as f32le records through the topology.
 
 The inputs come from fixed seeds or closed formulas, so rerunning rewrites identical files.
 """
@@ -70,7 +74,7 @@ def stereo_mix(rate: int, seconds: float) -> np.ndarray:
     Sample n of channel c = round(8000 sin(2 pi (440 + 110 c) n / rate) + 5000 sin(2 pi 7500 n / rate + c)
     + 3000 sin(2 pi 7900 n / rate) + 2000 sin(2 pi (6000 t + 1000 t^2 / T)) + 0.03 * noise_c[n]), t = n / rate,
     T = seconds, noise_c = lcg_noise(n, seed 17 + c). The noise floor (about -64 dBFS per 31 Hz bin) keeps every
-    mel band above the 16-bit quantisation noise of the 16 kHz topic.
+    mel band above the 16-bit quantisation noise of an s16le audio topic.
     """
     n = int(round(rate * seconds))
     t = np.arange(n, dtype=np.float64) / rate
@@ -82,6 +86,16 @@ def stereo_mix(rate: int, seconds: float) -> np.ndarray:
              + 0.03 * lcg_noise(n, 17 + c))
         channels.append(_int16(x))
     return np.stack(channels, axis=1)
+
+
+def stereo_tones(rate: int, seconds: float) -> np.ndarray:
+    """int16 [n, 2]: channel 0 = round(9000 sin(2 pi 7500 t)), channel 1 = round(9000 sin(2 pi 7900 t)), t = n / rate.
+
+    No noise floor: the bands between and below the tones are digitally silent in the official features.
+    """
+    n = int(round(rate * seconds))
+    t = np.arange(n) / rate
+    return _int16(np.stack([9000 * np.sin(2 * np.pi * 7500 * t), 9000 * np.sin(2 * np.pi * 7900 * t)], axis=1))
 
 
 def official_patches(pcm: np.ndarray, rate: int, frames: int) -> np.ndarray:
@@ -120,6 +134,8 @@ def main(argv=None) -> int:
     for rate in (44100, 48000):
         patches = official_patches(stereo_mix(rate, 2.4), rate, 3)
         np.save(os.path.join(args.out, f"e2e-{rate}.mel.npy"), patches.astype(np.float32))
+        tones = official_patches(stereo_tones(rate, 2.4), rate, 3)
+        np.save(os.path.join(args.out, f"e2e-tones-{rate}.mel.npy"), tones.astype(np.float32))
     return 0
 
 

@@ -9,7 +9,9 @@ For each test input (stereo WAVs at 44.1 and 48 kHz, 4.4 s: four full seconds an
 * **official**: the official ``wavfile_to_examples`` procedure (spec §2.3): second ``[i*sr, (i+1)*sr)``, int16 /
   32768, channel mean, ``resampy.resample(..., 16000)`` (``kaiser_best``) of that second alone, VGGish log-mel
   (``acvis.mel.patch_for_window``, exact vs ``vggish_input``), first patch or zeros;
-* **after**: ``java -jar quarkus-run.jar mel --input WAV --out PATCHES.npy`` (the service's audio path);
+* **after**: ``java -jar quarkus-run.jar mel --input WAV --out PATCHES.npy`` (the service's audio path, the audio
+  topic carrying f32le as ``ingest`` sends it by default); **after, s16le topic**: the same with
+  ``--audio-encoding s16le`` (a producer rounding the 16 kHz signal to 16 bits, as every producer did before f32le);
 * **before**: the service's previous audio path, rebuilt with the ``ffmpeg`` CLI: swresample's default filter
   to 16 kHz mono s16 over the whole file (``-ac 1 -ar 16000``), window ``[t, t + 15600)`` from the continuous
   stream, and a patch computed from a zero-filled partial window (the old engine rule);
@@ -17,7 +19,8 @@ For each test input (stereo WAVs at 44.1 and 48 kHz, 4.4 s: four full seconds an
 and prints the largest absolute log-mel difference to the official patches per band group, over the full seconds
 and, separately, the partial last second. Inputs: ``mix`` (``stereo_mix`` of ``make_resample_vectors.py``: tones,
 7.5/7.9 kHz tones, a 6-8 kHz chirp, a -64 dBFS/bin noise floor), ``noise`` (white, independent channels, -20 dBFS),
-``tones`` (7.5 and 7.9 kHz tones on silence: no noise floor, so the 16-bit rounding of the 16 kHz topic shows).
+``tones`` (``stereo_tones``: 7.5 and 7.9 kHz tones on silence: no noise floor, so the 16-bit rounding of an s16le
+topic shows).
 """
 
 from __future__ import annotations
@@ -48,9 +51,7 @@ def inputs(rate: int):
     yield "mix", vectors.stereo_mix(rate, SECONDS)
     rng = np.random.default_rng(rate)
     yield "noise", vectors._int16(rng.normal(0.0, 3277.0, size=(n, 2)))
-    t = np.arange(n) / rate
-    tones = np.stack([9000 * np.sin(2 * np.pi * 7500 * t), 9000 * np.sin(2 * np.pi * 7900 * t)], axis=1)
-    yield "tones", vectors._int16(tones)
+    yield "tones", vectors.stereo_tones(rate, SECONDS)
 
 
 def before(wav: str, frames: int) -> np.ndarray:
@@ -67,9 +68,10 @@ def before(wav: str, frames: int) -> np.ndarray:
     return out
 
 
-def after(jar: str, wav: str, work: str) -> np.ndarray:
-    out = os.path.join(work, os.path.basename(wav) + ".npy")
-    subprocess.run(["java", "-jar", jar, "mel", "--input", wav, "--out", out], check=True, capture_output=True)
+def after(jar: str, wav: str, work: str, encoding: str = "f32le") -> np.ndarray:
+    out = os.path.join(work, os.path.basename(wav) + "." + encoding + ".npy")
+    subprocess.run(["java", "-jar", jar, "mel", "--input", wav, "--out", out, "--audio-encoding", encoding],
+                   check=True, capture_output=True)
     return np.load(out).astype(np.float64)
 
 
@@ -92,7 +94,9 @@ def main(argv=None) -> int:
             wav = os.path.join(work, f"{name}-{rate}.wav")
             wavfile.write(wav, rate, pcm)
             official = vectors.official_patches(pcm, rate, FRAMES)
-            for label, got in (("before", before(wav, FRAMES)), ("after", after(args.jar, wav, work))):
+            paths = (("before", before(wav, FRAMES)), ("after, s16le topic", after(args.jar, wav, work, "s16le")),
+                     ("after", after(args.jar, wav, work)))
+            for label, got in paths:
                 assert got.shape == official.shape, (label, got.shape)
                 full = worst(got[:FRAMES - 1], official[:FRAMES - 1])
                 last = worst(got[FRAMES - 1:], official[FRAMES - 1:])

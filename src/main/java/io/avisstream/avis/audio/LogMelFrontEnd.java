@@ -5,7 +5,7 @@ import io.avisstream.avis.message.AudioFormat;
 /**
  * VGGish-compatible log-mel front end (spec {@code acvis-spec.md} §2.3; Python reference {@code engines/acvis/mel.py}).
  *
- * <p>16 kHz mono PCM, 400-sample periodic-Hann windows with hop 160 (no centring), |rfft| with FFT length 512
+ * <p>16 kHz mono PCM (float, full scale 1.0, widened to double), 400-sample periodic-Hann windows with hop 160 (no centring), |rfft| with FFT length 512
  * (magnitude, not power), 64 triangular HTK-mel bands between 125 and 7500 Hz (DC weight 0, not
  * area-normalised), {@code ln(mel + 0.01)}, then the first 96-frame example: one 96x64 patch for
  * {@value #PATCH_SAMPLES} samples. Arithmetic is in double, as the official numpy code; the patch is returned
@@ -60,11 +60,11 @@ public final class LogMelFrontEnd {
     }
 
     /**
-     * The 96x64 patch of one window of 16 kHz PCM (int16 scaled by 1/32768), time-major. Only the first
+     * The 96x64 patch of one window of 16 kHz PCM at full scale 1.0 (an s16 sample s is s / 32768), time-major. Only the first
      * {@value #PATCH_SAMPLES} samples are used; a shorter window yields an all-zero patch, as the official
      * extractor does for audio past the end of the soundtrack.
      */
-    public float[] patch(short[] pcm) {
+    public float[] patch(float[] pcm) {
         float[] out = new float[PATCH_LENGTH];
         patchInto(pcm, out, 0);
         return out;
@@ -76,12 +76,12 @@ public final class LogMelFrontEnd {
      * with fewer than {@value #PATCH_SAMPLES} samples at 16 kHz (past the end of the soundtrack) gives zeros, not a
      * patch of zero-filled audio. The frame keeps its {@code partial}/{@code missing} audio flag either way.
      */
-    public float[] modelPatch(short[] pcm, boolean complete) {
+    public float[] modelPatch(float[] pcm, boolean complete) {
         return complete ? patch(pcm) : null;
     }
 
     /** Writes the patch of {@code pcm} into {@code out[offset .. offset + PATCH_LENGTH)}. */
-    public void patchInto(short[] pcm, float[] out, int offset) {
+    public void patchInto(float[] pcm, float[] out, int offset) {
         if (pcm.length < PATCH_SAMPLES) {
             java.util.Arrays.fill(out, offset, offset + PATCH_LENGTH, 0f);
             return;
@@ -92,7 +92,7 @@ public final class LogMelFrontEnd {
         for (int frame = 0; frame < PATCH_FRAMES; frame++) {
             int start = frame * HOP_LENGTH;
             for (int n = 0; n < WINDOW_LENGTH; n++) {
-                re[n] = (pcm[start + n] / 32768.0) * hann[n];
+                re[n] = pcm[start + n] * hann[n];
             }
             java.util.Arrays.fill(re, WINDOW_LENGTH, FFT_LENGTH, 0.0);
             java.util.Arrays.fill(im, 0.0);

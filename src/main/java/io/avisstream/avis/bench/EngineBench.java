@@ -265,9 +265,9 @@ public final class EngineBench {
         for (int i = 0; i < batch; i++) {
             byte[] rgb = new byte[WIDTH * HEIGHT * 3];
             random.nextBytes(rgb);
-            short[] pcm = new short[AudioFormat.WINDOW_SAMPLES];
+            float[] pcm = new float[AudioFormat.WINDOW_SAMPLES];
             for (int n = 0; n < pcm.length; n++) {
-                pcm[n] = (short) (random.nextGaussian() * 3000);
+                pcm[n] = (short) (random.nextGaussian() * 3000) / AudioFormat.S16_SCALE;
             }
             out.add(new FrameRequest("bench-" + i, seed, 0, new VideoFrame(WIDTH, HEIGHT, rgb),
                     new AudioWindow(pcm, AudioCoverage.COMPLETE)));

@@ -10,6 +10,7 @@ import io.avisstream.avis.ingest.MediaSample;
 import io.avisstream.avis.ingest.PcmChunk;
 import io.avisstream.avis.ingest.PcmChunker;
 import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.message.EventMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.message.MessageCodec;
@@ -150,7 +151,8 @@ public class DemoCommand implements AvisCommand {
                     sentAtNanos.put(frame.seq(), System.nanoTime());
                     frames++;
                 } else if (sample instanceof PcmChunk chunk) {
-                    session.send(AudioChunkMessage.of(options.streamId(), chunk.startMicros(), chunk.samples()));
+                    session.send(AudioChunkMessage.of(options.streamId(), chunk.startMicros(), chunk.samples(),
+                            AudioFormat.Encoding.ofWire(config.audioEncoding(), "avis.demo.audio-encoding")));
                     chunks++;
                 }
             }
@@ -188,6 +190,7 @@ public class DemoCommand implements AvisCommand {
         if (chunkMillis < 10 || chunkMillis > 10_000) {
             throw new IllegalArgumentException("avis.demo.audio-chunk must be 10ms..10s, got " + config.audioChunk());
         }
+        AudioFormat.Encoding.ofWire(config.audioEncoding(), "avis.demo.audio-encoding");
         if (config.jpegQuality() < 1 || config.jpegQuality() > 100) {
             throw new IllegalArgumentException("avis.demo.jpeg-quality must be 1..100, got " + config.jpegQuality());
         }

@@ -37,6 +37,13 @@ public interface DemoConfig {
     @WithDefault("100ms")
     Duration audioChunk();
 
+    /**
+     * How audio records carry the 16 kHz samples: {@code f32le} (the resampler's signal) or {@code s16le} (rounded
+     * to 16 bits, for a service that predates f32le).
+     */
+    @WithDefault("f32le")
+    String audioEncoding();
+
     /** JPEG quality (1..100) when frames are sent with {@code --jpeg}. */
     @WithDefault("90")
     int jpegQuality();

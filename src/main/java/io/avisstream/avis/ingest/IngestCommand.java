@@ -176,7 +176,8 @@ public class IngestCommand implements AvisCommand {
                     options.streamId() + " <- " + options.source(), live, totalMicros);
             LOG.infof("ingest start stream=%s input=%s %dx%d fps=%.3f audio=%s live=%s encoding=%s bootstrap=%s",
                     options.streamId(), options.source(), info.width(), info.height(), info.frameRate(),
-                    audio ? info.audioCodec() : "none", live, options.encoding().wire(), sink.describe());
+                    audio ? info.audioCodec() + " as " + options.audioEncoding().wire() : "none", live,
+                    options.encoding().wire(), sink.describe());
 
             long firstPts = Long.MIN_VALUE;
             long lastPts = 0;
@@ -248,7 +249,8 @@ public class IngestCommand implements AvisCommand {
                     } else if (sample instanceof PcmChunk chunk && audio) {
                         long start = clock.audio(chunk.startMicros(), PcmChunk.durationMicros(chunk.samples().length));
                         if (start >= 0) {
-                            sink.send(AudioChunkMessage.of(options.streamId(), start, chunk.samples()));
+                            sink.send(AudioChunkMessage.of(options.streamId(), start, chunk.samples(),
+                                    options.audioEncoding()));
                             chunks++;
                         }
                     }

@@ -3,6 +3,8 @@ package io.avisstream.avis.ingest;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.avisstream.avis.message.AudioFormat;
+
 /**
  * Command-line options of {@code ingest}.
  *
@@ -19,10 +21,13 @@ import java.util.Optional;
  * @param stallTimeout a live source silent this long counts as lost (and is reconnected)
  * @param reconnectTimeout give up when a lost live source stays away this long; zero = never
  * @param rtspTransport {@code tcp} or {@code udp} for RTSP
+ * @param audioEncoding how audio records carry the 16 kHz samples: f32le (default, the resampler's signal) or s16le
+ *        (for a service that predates f32le)
  */
 public record IngestOptions(MediaSource source, String streamId, boolean realtime, double fps,
         FrameEncoder.Mode encoding, boolean loop, Optional<Duration> duration, Optional<String> bootstrap,
-        boolean noAudio, int jpegQuality, Duration stallTimeout, Duration reconnectTimeout, String rtspTransport) {
+        boolean noAudio, int jpegQuality, Duration stallTimeout, Duration reconnectTimeout, String rtspTransport,
+        AudioFormat.Encoding audioEncoding) {
 
     public static final String USAGE = """
             usage: ingest --input FILE|URL|DEVICE --stream ID [options]
@@ -36,6 +41,8 @@ public record IngestOptions(MediaSource source, String streamId, boolean realtim
               --loop               play a file again at its end (the clock runs on)
               --duration D         stop after D of stream time (e.g. 30s, 5m)
               --no-audio           send frames only
+              --audio-encoding E   f32le (default: the 16 kHz signal as resampled) or s16le (rounded to 16 bits,
+                                   for a service that predates f32le)
               --stall-timeout D    a live source silent this long is reconnected (default 10s)
               --reconnect-timeout D  give up when it stays away this long (default 0: never)
               --rtsp-transport T   tcp (default) or udp
@@ -75,6 +82,7 @@ public record IngestOptions(MediaSource source, String streamId, boolean realtim
         Duration stall = Duration.ofSeconds(10);
         Duration reconnect = Duration.ZERO;
         String rtsp = "tcp";
+        AudioFormat.Encoding audioEncoding = AudioFormat.PRODUCER_ENCODING;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -91,6 +99,7 @@ public record IngestOptions(MediaSource source, String streamId, boolean realtim
                 case "--stall-timeout" -> stall = CliDurations.parse(arg, value(args, ++i, arg));
                 case "--reconnect-timeout" -> reconnect = CliDurations.parse(arg, value(args, ++i, arg));
                 case "--rtsp-transport" -> rtsp = value(args, ++i, arg);
+                case "--audio-encoding" -> audioEncoding = AudioFormat.Encoding.ofWire(value(args, ++i, arg), arg);
                 default -> throw new IllegalArgumentException("unknown option " + arg + " (ingest --help lists them)");
             }
         }
@@ -101,7 +110,7 @@ public record IngestOptions(MediaSource source, String streamId, boolean realtim
             throw new IllegalArgumentException("--loop is for files; a live source is reconnected when it drops");
         }
         return new IngestOptions(source, stream, realtime, fps, encoding, loop, duration, bootstrap, noAudio, quality,
-                stall, reconnect, rtsp);
+                stall, reconnect, rtsp, audioEncoding);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -88,7 +88,7 @@ import org.jboss.logging.Logger;
  * file does, so a producer can send them in roughly the order a live source would. Video pts come from the
  * decoder's best-effort timestamp (B-frames are reordered by the decoder); audio is converted to native-rate
  * doubles by swresample (format only), made 16 kHz mono as the model's official extractor does by
- * {@link ModelAudioResampler} (channel mean, resampy {@code kaiser_best}, each second on its own), rounded to s16
+ * {@link ModelAudioResampler} (channel mean, resampy {@code kaiser_best}, each second on its own), kept as double
  * and chunked by {@link PcmChunker}. One reader per thread; {@link #close()} frees every native object and is
  * idempotent.
  */
@@ -487,20 +487,13 @@ public final class MediaReader implements AutoCloseable {
         }
     }
 
-    /** 16 kHz model audio from {@link ModelAudioResampler}: rounded to s16 (the audio topic's format) and chunked. */
+    /**
+     * 16 kHz model audio from {@link ModelAudioResampler}, chunked as it is (double): the sender rounds it once to
+     * the audio topic's encoding (f32le by default, which keeps this signal within float32 rounding; or s16le).
+     */
     private void emitPcm(long firstIndex, double[] pcm, int count) {
-        short[] samples = new short[count];
-        for (int i = 0; i < count; i++) {
-            samples[i] = toS16(pcm[i]);
-        }
         long start = firstIndex * 1_000_000L / ModelAudioResampler.TARGET_RATE;
-        ready.addAll(chunker.append(start, samples, count));
-    }
-
-    /** Full scale 1.0 to signed 16-bit: nearest integer of {@code x * 32768}, clipped. */
-    static short toS16(double x) {
-        long v = Math.round(x * 32768.0);
-        return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+        ready.addAll(chunker.append(start, pcm, count));
     }
 
     private long toMicros(long pts, AVRational timeBase) {

@@ -2,6 +2,7 @@ package io.avisstream.avis.ingest;
 
 import io.avisstream.avis.audio.LogMelFrontEnd;
 import io.avisstream.avis.AvisCommand;
+import io.avisstream.avis.message.AudioFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,20 +14,21 @@ import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 /**
- * {@code mel --input MEDIA --out PATCHES.npy [--frames N]}: writes the (N, 96, 64) float32 log-mel patches the
- * service feeds the model for frames at t = 0, 1, 2, ... s of MEDIA ({@link ModelPatches}: same decode, resampler,
- * window and patch rule as the service). N defaults to the file's duration in seconds, rounded up.
+ * {@code mel --input MEDIA --out PATCHES.npy [--frames N] [--audio-encoding f32le|s16le]}: writes the (N, 96, 64)
+ * float32 log-mel patches the service feeds the model for frames at t = 0, 1, 2, ... s of MEDIA ({@link ModelPatches}:
+ * same decode, resampler, audio-topic encoding, window and patch rule as the service). N defaults to the file's
+ * duration in seconds, rounded up; the encoding to what {@code ingest} sends by default (f32le).
  * Exit codes: 0 done, 64 usage, 66 unreadable input, 73 output not writable.
  */
 @ApplicationScoped
 public class MelCommand implements AvisCommand {
 
-    static final String USAGE = "mel --input MEDIA --out PATCHES.npy [--frames N]";
+    static final String USAGE = "mel --input MEDIA --out PATCHES.npy [--frames N] [--audio-encoding f32le|s16le]";
     static final int EXIT_BAD_INPUT = 66;
     static final int EXIT_CANT_CREATE = 73;
     private static final Logger LOG = Logger.getLogger(MelCommand.class);
 
-    record Options(Path input, Path out, Integer frames) {
+    record Options(Path input, Path out, Integer frames, AudioFormat.Encoding encoding) {
     }
 
     @Override
@@ -53,7 +55,7 @@ public class MelCommand implements AvisCommand {
         }
         ModelPatches patches;
         try {
-            patches = ModelPatches.read(options.input());
+            patches = ModelPatches.read(options.input(), options.encoding());
         } catch (MediaException e) {
             LOG.errorf("mel: cannot read %s: %s", options.input(), e.getMessage());
             return EXIT_BAD_INPUT;
@@ -66,9 +68,9 @@ public class MelCommand implements AvisCommand {
             LOG.errorf("mel: cannot write %s (%s)", options.out(), e.getClass().getSimpleName());
             return EXIT_CANT_CREATE;
         }
-        LOG.infof("mel: %d patches of %s (audio %s) -> %s", frames, options.input(),
+        LOG.infof("mel: %d patches of %s (audio %s, sent as %s) -> %s", frames, options.input(),
                 patches.info().hasAudio() ? patches.info().audioSampleRate() + " Hz x" + patches.info().audioChannels()
-                        : "none", options.out());
+                        : "none", options.encoding().wire(), options.out());
         return 0;
     }
 
@@ -77,9 +79,11 @@ public class MelCommand implements AvisCommand {
         Path input = null;
         Path out = null;
         Integer frames = null;
+        AudioFormat.Encoding encoding = AudioFormat.PRODUCER_ENCODING;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (!arg.equals("--input") && !arg.equals("--out") && !arg.equals("--frames")) {
+            if (!arg.equals("--input") && !arg.equals("--out") && !arg.equals("--frames")
+                    && !arg.equals("--audio-encoding")) {
                 throw new IllegalArgumentException("unknown argument '" + arg + "'; usage: " + USAGE);
             }
             if (i + 1 >= args.length) {
@@ -89,6 +93,7 @@ public class MelCommand implements AvisCommand {
             switch (arg) {
                 case "--input" -> input = Path.of(value);
                 case "--out" -> out = Path.of(value);
+                case "--audio-encoding" -> encoding = AudioFormat.Encoding.ofWire(value, arg);
                 default -> {
                     try {
                         frames = Integer.parseInt(value);
@@ -104,7 +109,7 @@ public class MelCommand implements AvisCommand {
         if (input == null || out == null) {
             throw new IllegalArgumentException("--input and --out are required; usage: " + USAGE);
         }
-        return new Options(input, out, frames);
+        return new Options(input, out, frames, encoding);
     }
 
     /** NumPy .npy v1.0, little-endian float32, C order, shape (N, 96, 64). */

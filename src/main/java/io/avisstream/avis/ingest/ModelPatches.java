@@ -3,7 +3,9 @@ package io.avisstream.avis.ingest;
 import io.avisstream.avis.audio.LogMelFrontEnd;
 import io.avisstream.avis.message.AudioCoverage;
 import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.message.AudioChunkMessage;
 import io.avisstream.avis.message.AudioFormat;
+import io.avisstream.avis.message.MessageCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,32 +13,45 @@ import java.util.Optional;
 
 /**
  * The log-mel patches the service feeds the model for frames at given times of a media file, computed through the
- * service's own audio path: {@link MediaReader} (decode, channel mean, resampy {@code kaiser_best} per second, s16,
- * 16 kHz chunks as the audio topic carries them), the AV join's window of {@value AudioWindow#SAMPLES} samples from
- * the frame's timestamp with its coverage (same sample arithmetic as {@code AvJoinProcessor}), and the engine's
- * patch rule {@link LogMelFrontEnd#modelPatch} (a window not fully covered gives the all-zero patch).
+ * service's own audio path: {@link MediaReader} (decode, channel mean, resampy {@code kaiser_best} per second, 16 kHz
+ * chunks), each chunk encoded as an audio-topic record in the producer's encoding and decoded again
+ * ({@link AudioChunkMessage}, f32le by default, as {@code ingest} sends it), the AV join's window of
+ * {@link AudioFormat#WINDOW_SAMPLES} samples from the frame's timestamp with its coverage ({@link AudioWindow.Cutter},
+ * the join's own code) and the engine's patch rule {@link LogMelFrontEnd#modelPatch} (a window not fully covered
+ * gives the all-zero patch).
  */
 public final class ModelPatches {
 
     /** Chunk length used while reading; it does not change the samples. */
     static final int CHUNK_SAMPLES = PcmChunker.samplesFor(100);
+    private static final String STREAM = "mel";
 
-    private final List<PcmChunk> chunks;
+    private final List<AudioChunkMessage> chunks;
     private final MediaInfo info;
     private final LogMelFrontEnd frontEnd = new LogMelFrontEnd();
 
-    private ModelPatches(MediaInfo info, List<PcmChunk> chunks) {
+    private ModelPatches(MediaInfo info, List<AudioChunkMessage> chunks) {
         this.info = info;
         this.chunks = chunks;
     }
 
-    /** Decodes the audio of {@code file} (video, if any, is not decoded). Throws {@code MediaException}. */
+    /** Decodes the audio of {@code file} as {@code ingest} sends it ({@link AudioFormat#PRODUCER_ENCODING}). */
     public static ModelPatches read(Path file) {
+        return read(file, AudioFormat.PRODUCER_ENCODING);
+    }
+
+    /**
+     * Decodes the audio of {@code file} (video, if any, is not decoded) as a producer sending {@code encoding} puts it
+     * on the audio topic. Throws {@code MediaException}.
+     */
+    public static ModelPatches read(Path file, AudioFormat.Encoding encoding) {
         try (MediaReader reader = MediaReader.openAudio(file, CHUNK_SAMPLES)) {
-            List<PcmChunk> chunks = new ArrayList<>();
+            List<AudioChunkMessage> chunks = new ArrayList<>();
             for (Optional<MediaSample> s = reader.next(); s.isPresent(); s = reader.next()) {
                 if (s.get() instanceof PcmChunk chunk) {
-                    chunks.add(chunk);
+                    byte[] wire = MessageCodec.AUDIO.encode(AudioChunkMessage.of(STREAM, chunk.startMicros(),
+                            chunk.samples(), encoding));
+                    chunks.add(MessageCodec.AUDIO.decode(wire));
                 }
             }
             return new ModelPatches(reader.info(), chunks);
@@ -50,7 +65,7 @@ public final class ModelPatches {
     /** Frames at t = 0, 1, 2, ... s covering the file: ceil(duration in seconds), duration from the container. */
     public int defaultFrames() {
         long end = info.durationMicros();
-        for (PcmChunk chunk : chunks) {
+        for (AudioChunkMessage chunk : chunks) {
             end = Math.max(end, chunk.endMicros());
         }
         return (int) Math.max(0, (end + 999_999) / 1_000_000);
@@ -58,30 +73,13 @@ public final class ModelPatches {
 
     /** The frame's window as the AV join assembles it: PCM from {@code ptsMicros}, missing samples zero. */
     public AudioWindow window(long ptsMicros) {
-        short[] pcm = new short[AudioFormat.WINDOW_SAMPLES];
-        boolean[] filled = new boolean[AudioFormat.WINDOW_SAMPLES];
-        int covered = 0;
-        for (PcmChunk chunk : chunks) {
-            short[] samples = chunk.samples();
-            if (chunk.startMicros() + AudioFormat.samplesToMicros(samples.length) <= ptsMicros
-                    || chunk.startMicros() > ptsMicros + AudioFormat.samplesToMicros(AudioFormat.WINDOW_SAMPLES)) {
-                continue;
-            }
-            long offset = AudioFormat.microsToSamples(chunk.startMicros() - ptsMicros);
-            int from = (int) Math.max(0, -offset);
-            int to = (int) Math.min(samples.length, AudioFormat.WINDOW_SAMPLES - offset);
-            for (int j = from; j < to; j++) {
-                int k = (int) (offset + j);
-                pcm[k] = samples[j];
-                if (!filled[k]) {
-                    filled[k] = true;
-                    covered++;
-                }
+        AudioWindow.Cutter window = AudioWindow.at(ptsMicros);
+        for (AudioChunkMessage chunk : chunks) {
+            if (window.overlaps(chunk.startMicros(), chunk.sampleCount())) {
+                window.add(chunk.startMicros(), chunk.samples());
             }
         }
-        AudioCoverage coverage = covered == AudioFormat.WINDOW_SAMPLES ? AudioCoverage.COMPLETE
-                : covered == 0 ? AudioCoverage.MISSING : AudioCoverage.PARTIAL;
-        return new AudioWindow(pcm, coverage);
+        return window.cut();
     }
 
     /** Patches of frames at t = 0, 1, ..., frames-1 s: float32 [frames][96 * 64], time-major. */

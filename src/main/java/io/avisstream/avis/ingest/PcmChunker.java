@@ -21,7 +21,7 @@ public final class PcmChunker {
     public static final long DISCONTINUITY_MICROS = 100_000;
 
     private final int chunkSamples;
-    private final short[] pending;
+    private final double[] pending;
     private int pendingCount;
     /** Time of sample 0 of the current run, or {@code Long.MIN_VALUE} before the first sample. */
     private long runOriginMicros = Long.MIN_VALUE;
@@ -33,7 +33,7 @@ public final class PcmChunker {
             throw new IllegalArgumentException("chunkSamples must be positive, got " + chunkSamples);
         }
         this.chunkSamples = chunkSamples;
-        this.pending = new short[chunkSamples];
+        this.pending = new double[chunkSamples];
     }
 
     /** Chunk size for a duration in milliseconds at 16 kHz (e.g. 100 ms -> 1600 samples). */
@@ -49,7 +49,7 @@ public final class PcmChunker {
      * Appends {@code count} samples whose first one the decoder places at {@code startMicros}; returns the chunks
      * completed by them (possibly none).
      */
-    public List<PcmChunk> append(long startMicros, short[] samples, int count) {
+    public List<PcmChunk> append(long startMicros, double[] samples, int count) {
         List<PcmChunk> out = new ArrayList<>();
         int offset = 0;
         if (runOriginMicros == Long.MIN_VALUE || Math.abs(startMicros - expectedNextMicros()) > DISCONTINUITY_MICROS) {
@@ -100,7 +100,7 @@ public final class PcmChunker {
             return;
         }
         long firstSample = runSamples - pendingCount;
-        short[] chunk = new short[pendingCount];
+        double[] chunk = new double[pendingCount];
         System.arraycopy(pending, 0, chunk, 0, pendingCount);
         out.add(new PcmChunk(runOriginMicros + PcmChunk.durationMicros(firstSample), chunk));
         pendingCount = 0;

@@ -26,6 +26,7 @@ import io.avisstream.avis.ingest.MediaSample;
 import io.avisstream.avis.ingest.PcmChunk;
 import io.avisstream.avis.ingest.PcmChunker;
 import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
@@ -100,7 +101,8 @@ final class LiveTopology implements AutoCloseable {
                     frames.pipeInput(streamId, last);
                     seq++;
                 } else if (next.get() instanceof PcmChunk chunk) {
-                    audio.pipeInput(streamId, AudioChunkMessage.of(streamId, chunk.startMicros(), chunk.samples()));
+                    audio.pipeInput(streamId, AudioChunkMessage.of(streamId, chunk.startMicros(), chunk.samples(),
+                            AudioFormat.PRODUCER_ENCODING));
                 }
             }
             // the end of a finite stream: the join flushes what waits for audio after avis.join.idle-flush

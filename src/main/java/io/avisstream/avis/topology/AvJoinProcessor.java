@@ -168,7 +168,8 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
                     + " - grace and before every buffered frame", STAGE, null);
             return clock;
         }
-        audio.put(StoreKeys.key(stream, chunk.startMicros()), JoinStateCodec.encodeAudio(chunk.startMicros(), chunk.data()));
+        audio.put(StoreKeys.key(stream, chunk.startMicros()),
+                JoinStateCodec.encodeAudio(chunk.startMicros(), chunk.encoding(), chunk.data()));
         return drain(stream, clock.withAudio(end), false);
     }
 
@@ -183,59 +184,40 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
                 break;
             }
             long pts = JoinStateCodec.framePts(head.value);
-            Window window = assemble(stream, pts);
+            AudioWindow window = assemble(stream, pts);
             boolean expired = clock.streamTime() != Long.MIN_VALUE
                     && clock.streamTime() >= pts + WINDOW_MICROS + graceMicros;
             boolean overfull = clock.pendingFrames() > settings.maxPendingFrames();
-            if (!(window.coverage == AudioCoverage.COMPLETE || expired || flush || overfull)) {
+            if (!(window.coverage() == AudioCoverage.COMPLETE || expired || flush || overfull)) {
                 break;
             }
             PendingFrame pending = JoinStateCodec.decodeFrame(stream, head.value);
             frames.delete(head.key);
             clock = clock.emitted(pending.frame().seq(), pts);
-            LOG.tracef("joined stream=%s seq=%d pts=%d audio=%s", stream, pending.frame().seq(), pts, window.coverage);
+            LOG.tracef("joined stream=%s seq=%d pts=%d audio=%s", stream, pending.frame().seq(), pts, window.coverage());
             context.forward(new Record<Object, Object>(stream,
-                    new JoinedFrame(pending.frame(), new AudioWindow(window.pcm, window.coverage)),
+                    new JoinedFrame(pending.frame(), window),
                     pending.recordTimestamp()), TopologyNames.INFER);
-            observer.joined(stream, window.coverage, context.currentSystemTimeMs() - pending.recordTimestamp());
+            observer.joined(stream, window.coverage(), context.currentSystemTimeMs() - pending.recordTimestamp());
         }
         pruneAudio(stream, clock);
         return clock;
     }
 
-    private record Window(short[] pcm, AudioCoverage coverage) {
-    }
-
-    private Window assemble(String stream, long pts) {
-        short[] pcm = new short[AudioFormat.WINDOW_SAMPLES];
-        boolean[] filled = new boolean[AudioFormat.WINDOW_SAMPLES];
-        int covered = 0;
+    /** The frame's window from the stream's stored chunks ({@link AudioWindow.Cutter}, as {@code mel} does). */
+    private AudioWindow assemble(String stream, long pts) {
+        AudioWindow.Cutter window = AudioWindow.at(pts);
         try (KeyValueIterator<Bytes, byte[]> it = audio.range(StoreKeys.first(stream),
                 StoreKeys.key(stream, pts + WINDOW_MICROS - 1))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 long start = StoreKeys.n(kv.key);
-                byte[] bytes = JoinStateCodec.audioPcm(kv.value);
-                int samples = bytes.length / 2;
-                if (start + AudioFormat.samplesToMicros(samples) <= pts) {
-                    continue;
-                }
-                long offset = AudioFormat.microsToSamples(start - pts);
-                int from = (int) Math.max(0, -offset);
-                int to = (int) Math.min(samples, AudioFormat.WINDOW_SAMPLES - offset);
-                for (int j = from; j < to; j++) {
-                    int k = (int) (offset + j);
-                    pcm[k] = (short) ((bytes[2 * j] & 0xff) | (bytes[2 * j + 1] << 8));
-                    if (!filled[k]) {
-                        filled[k] = true;
-                        covered++;
-                    }
+                if (window.overlaps(start, JoinStateCodec.audioSampleCount(kv.value))) {
+                    window.add(start, JoinStateCodec.audioSamples(kv.value));
                 }
             }
         }
-        AudioCoverage coverage = covered == AudioFormat.WINDOW_SAMPLES ? AudioCoverage.COMPLETE
-                : covered == 0 ? AudioCoverage.MISSING : AudioCoverage.PARTIAL;
-        return new Window(pcm, coverage);
+        return window.cut();
     }
 
     private void pruneAudio(String stream, StreamClock clock) {
@@ -252,7 +234,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         try (KeyValueIterator<Bytes, byte[]> it = audio.range(StoreKeys.first(stream), StoreKeys.key(stream, horizon))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                long end = StoreKeys.n(kv.key) + AudioFormat.samplesToMicros(JoinStateCodec.audioPcm(kv.value).length / 2);
+                long end = StoreKeys.n(kv.key) + AudioFormat.samplesToMicros(JoinStateCodec.audioSampleCount(kv.value));
                 if (end <= horizon) {
                     expired.add(kv.key);
                 }

@@ -2,6 +2,7 @@ package io.avisstream.avis.topology;
 
 import java.nio.ByteBuffer;
 
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
 
@@ -11,13 +12,18 @@ import io.avisstream.avis.message.FrameMessage;
  * <pre>
  * pending frame v1: u8 1 | i64 seq | i64 pts | i64 recordTimestamp | i32 width | i32 height | u8 encoding
  *                   | i32 n | n bytes data      (stream id is in the key)
- * audio chunk v1:   u8 1 | i64 startMicros | i32 n | n bytes s16le PCM
+ * audio chunk v2:   u8 2 | i64 startMicros | u8 encoding | i32 n | n bytes PCM   (f32le chunks; encoding: 0 s16le,
+ *                   1 f32le, fixed codes, not the enum's order)
+ * audio chunk v1:   u8 1 | i64 startMicros | i32 n | n bytes s16le PCM  (s16le chunks, still written for them: an
+ *                   instance that predates v2 can restore such a store during a rolling upgrade)
  * stream clock v1:  u8 1 | i64 streamTime | i64 lastEmittedSeq | i64 lastEmittedPts | i64 lastActivityWallMs
  *                   | i32 pendingFrames | i64 audioTime
  * </pre>
  */
 final class JoinStateCodec {
     static final byte V1 = 1;
+    /** Audio chunks with an encoding byte (f32le); the other layouts are still v1. */
+    static final byte AUDIO_V2 = 2;
 
     private JoinStateCodec() {
     }
@@ -87,19 +93,55 @@ final class JoinStateCodec {
         return ByteBuffer.wrap(bytes, 9, 8).getLong();
     }
 
-    static byte[] encodeAudio(long startMicros, byte[] pcm) {
-        return ByteBuffer.allocate(1 + 8 + 4 + pcm.length).put(V1).putLong(startMicros).putInt(pcm.length).put(pcm)
-                .array();
+    /** A stored chunk: v1 (the layout before encodings existed) for s16le, v2 for other encodings. */
+    static byte[] encodeAudio(long startMicros, AudioFormat.Encoding encoding, byte[] pcm) {
+        if (encoding == AudioFormat.Encoding.S16LE) {
+            return ByteBuffer.allocate(1 + 8 + 4 + pcm.length).put(V1).putLong(startMicros).putInt(pcm.length).put(pcm)
+                    .array();
+        }
+        return ByteBuffer.allocate(1 + 8 + 1 + 4 + pcm.length).put(AUDIO_V2).putLong(startMicros)
+                .put(encodingCode(encoding)).putInt(pcm.length).put(pcm).array();
     }
 
-    /** PCM bytes of a stored chunk. */
-    static byte[] audioPcm(byte[] bytes) {
+    /** Samples of a stored chunk, without decoding them. */
+    static int audioSampleCount(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        checkVersion(b.get(), "audio chunk");
-        b.getLong();
+        AudioFormat.Encoding encoding = audioEncoding(b);
+        return b.getInt() / encoding.bytesPerSample();
+    }
+
+    /** Samples of a stored chunk at full scale 1.0 (v1 and v2). */
+    static float[] audioSamples(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        AudioFormat.Encoding encoding = audioEncoding(b);
         byte[] pcm = new byte[b.getInt()];
         b.get(pcm);
-        return pcm;
+        return encoding.decode(pcm);
+    }
+
+    private static byte encodingCode(AudioFormat.Encoding encoding) {
+        return switch (encoding) {
+            case S16LE -> 0;
+            case F32LE -> 1;
+        };
+    }
+
+    /** Reads version, start and encoding; leaves {@code b} at the PCM length. */
+    private static AudioFormat.Encoding audioEncoding(ByteBuffer b) {
+        byte version = b.get();
+        b.getLong();
+        if (version == V1) {
+            return AudioFormat.Encoding.S16LE;
+        }
+        if (version == AUDIO_V2) {
+            byte code = b.get();
+            return switch (code) {
+                case 0 -> AudioFormat.Encoding.S16LE;
+                case 1 -> AudioFormat.Encoding.F32LE;
+                default -> throw new IllegalStateException("unknown audio chunk encoding " + code);
+            };
+        }
+        throw new IllegalStateException("unknown audio chunk format version " + version);
     }
 
     static byte[] encodeClock(StreamClock c) {

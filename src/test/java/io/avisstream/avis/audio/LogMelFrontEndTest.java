@@ -18,7 +18,7 @@ class LogMelFrontEndTest {
     @ValueSource(strings = {"tone440", "chirp", "noise", "mixed", "silence"})
     void shouldMatchPythonReferenceWithin1e5(String signal) {
         // Given
-        short[] pcm = Npy.resource("parity/mel/" + signal + ".pcm.npy").shorts();
+        float[] pcm = fullScale(Npy.resource("parity/mel/" + signal + ".pcm.npy").shorts());
         float[] expected = Npy.resource("parity/mel/" + signal + ".mel.npy").floats();
 
         // When
@@ -31,8 +31,8 @@ class LogMelFrontEndTest {
     @Test
     void shouldReturnAllZeroPatchWhenWindowIsShorterThanOnePatch() {
         // Given
-        short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES - 1];
-        Arrays.fill(pcm, (short) 1000);
+        float[] pcm = new float[LogMelFrontEnd.PATCH_SAMPLES - 1];
+        Arrays.fill(pcm, 1000 / 32768f);
 
         // When
         float[] patch = frontEnd.patch(pcm);
@@ -44,9 +44,9 @@ class LogMelFrontEndTest {
     @Test
     void shouldGiveTheModelNoPatchForAWindowThatIsNotFullyCovered() {
         // Given: a full-length window of a loud tone
-        short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES];
+        float[] pcm = new float[LogMelFrontEnd.PATCH_SAMPLES];
         for (int n = 0; n < pcm.length; n++) {
-            pcm[n] = (short) Math.round(8000 * Math.sin(2 * Math.PI * 500.0 * n / 16000.0));
+            pcm[n] = Math.round(8000 * Math.sin(2 * Math.PI * 500.0 * n / 16000.0)) / 32768f;
         }
 
         // When / Then: null is the engine's all-zero patch
@@ -57,9 +57,9 @@ class LogMelFrontEndTest {
     @Test
     void shouldPutA1kHzToneInTheBandCentredNearestToIt() {
         // Given
-        short[] pcm = new short[LogMelFrontEnd.PATCH_SAMPLES];
+        float[] pcm = new float[LogMelFrontEnd.PATCH_SAMPLES];
         for (int n = 0; n < pcm.length; n++) {
-            pcm[n] = (short) Math.round(16000 * Math.sin(2 * Math.PI * 1000.0 * n / 16000.0));
+            pcm[n] = Math.round(16000 * Math.sin(2 * Math.PI * 1000.0 * n / 16000.0)) / 32768f;
         }
         double target = LogMelFrontEnd.hertzToMel(1000.0);
         double low = LogMelFrontEnd.hertzToMel(125.0);
@@ -77,5 +77,14 @@ class LogMelFrontEndTest {
             }
         }
         assertThat(loudest).isEqualTo(expectedBand);
+    }
+
+    /** int16 samples at full scale 1.0, as an s16le record decodes (exact in float). */
+    static float[] fullScale(short[] s16) {
+        float[] out = new float[s16.length];
+        for (int i = 0; i < s16.length; i++) {
+            out[i] = s16[i] / 32768f;
+        }
+        return out;
     }
 }

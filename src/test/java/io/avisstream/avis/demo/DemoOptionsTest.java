@@ -43,6 +43,10 @@ class DemoOptionsTest {
             return Duration.ofMillis(100);
         }
 
+        public String audioEncoding() {
+            return "f32le";
+        }
+
         public int jpegQuality() {
             return 90;
         }
@@ -63,6 +67,13 @@ class DemoOptionsTest {
                 return 0;
             }
         })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("avis.demo.jpeg-quality");
+        assertThatThrownBy(() -> DemoCommand.validate(new Defaults() {
+            @Override
+            public String audioEncoding() {
+                return "f64le";
+            }
+        })).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("avis.demo.audio-encoding must be f32le or s16le, got 'f64le'");
     }
 
     @Test

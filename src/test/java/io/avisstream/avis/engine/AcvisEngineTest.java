@@ -36,9 +36,9 @@ class AcvisEngineTest {
     }
 
     static AudioWindow tone(double hertz, AudioCoverage coverage) {
-        short[] pcm = new short[AudioFormat.WINDOW_SAMPLES];
+        float[] pcm = new float[AudioFormat.WINDOW_SAMPLES];
         for (int n = 0; n < pcm.length; n++) {
-            pcm[n] = (short) Math.round(8000 * Math.sin(2 * Math.PI * hertz * n / AudioFormat.SAMPLE_RATE));
+            pcm[n] = Math.round(8000 * Math.sin(2 * Math.PI * hertz * n / AudioFormat.SAMPLE_RATE)) / AudioFormat.S16_SCALE;
         }
         return new AudioWindow(pcm, coverage);
     }

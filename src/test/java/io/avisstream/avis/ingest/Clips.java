@@ -1,5 +1,6 @@
 package io.avisstream.avis.ingest;
 
+import io.avisstream.avis.message.AudioFormat;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,13 +28,15 @@ public final class Clips {
     /** Everything a file decodes to, split by kind. */
     public record Decoded(MediaInfo info, List<DecodedFrame> frames, List<PcmChunk> chunks) {
 
+        /** All decoded 16 kHz samples in int16 units, rounded as an s16le producer sends them. */
         public short[] pcm() {
             int total = chunks.stream().mapToInt(c -> c.samples().length).sum();
             short[] all = new short[total];
             int at = 0;
             for (PcmChunk chunk : chunks) {
-                System.arraycopy(chunk.samples(), 0, all, at, chunk.samples().length);
-                at += chunk.samples().length;
+                for (double x : chunk.samples()) {
+                    all[at++] = AudioFormat.toS16(x);
+                }
             }
             return all;
         }

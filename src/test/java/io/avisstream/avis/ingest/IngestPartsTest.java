@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avisstream.avis.media.VideoFrame;
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MessageCodec;
@@ -45,6 +46,9 @@ class IngestPartsTest {
         assertThat(o.reconnectTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.bootstrap()).contains("h:9092");
         assertThat(o.noAudio() && o.realtime()).isTrue();
+        assertThat(o.audioEncoding()).isEqualTo(AudioFormat.Encoding.F32LE);
+        assertThat(IngestOptions.parse("--input", "a.mp4", "--stream", "x", "--audio-encoding", "s16le").audioEncoding())
+                .isEqualTo(AudioFormat.Encoding.S16LE);
 
         assertThatThrownBy(() -> IngestOptions.parse("--input", "a.mp4")).hasMessageContaining("--stream");
         assertThatThrownBy(() -> IngestOptions.parse("--stream", "x")).hasMessageContaining("--input");
@@ -56,6 +60,8 @@ class IngestPartsTest {
                 .hasMessageContaining("--duration");
         assertThatThrownBy(() -> IngestOptions.parse("--input", "udp://h:1", "--stream", "x", "--loop"))
                 .hasMessageContaining("--loop");
+        assertThatThrownBy(() -> IngestOptions.parse("--input", "a.mp4", "--stream", "x", "--audio-encoding", "f64le"))
+                .hasMessage("--audio-encoding must be f32le or s16le, got 'f64le'");
     }
 
     @Test

@@ -16,7 +16,7 @@ class MelCommandTest {
     void shouldWriteOnePatchPerSecondAsFloat32Npy(@TempDir Path dir) throws Exception {
         // Given: 1.5 s of 48 kHz stereo
         Path wav = dir.resolve("in.wav");
-        ModelAudioParityTest.writeWav(wav, ModelAudioParityTest.stereoMix(48_000, 1.5), 48_000, 2);
+        TestWavs.writeWav(wav, TestWavs.stereoMix(48_000, 1.5), 48_000, 2);
         Path out = dir.resolve("out.npy");
 
         // When
@@ -38,7 +38,7 @@ class MelCommandTest {
     void shouldHonourAnExplicitFrameCount(@TempDir Path dir) throws Exception {
         // Given
         Path wav = dir.resolve("in.wav");
-        ModelAudioParityTest.writeWav(wav, ModelAudioParityTest.stereoMix(22_050, 1.0), 22_050, 2);
+        TestWavs.writeWav(wav, TestWavs.stereoMix(22_050, 1.0), 22_050, 2);
         Path out = dir.resolve("out.npy");
 
         // When
@@ -75,5 +75,11 @@ class MelCommandTest {
         assertThatThrownBy(() -> MelCommand.parse("--input"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
         assertThat(MelCommand.parse("--out", "b.npy", "--input", "a.wav").frames()).isNull();
+        assertThat(MelCommand.parse("--out", "b.npy", "--input", "a.wav").encoding())
+                .isEqualTo(io.avisstream.avis.message.AudioFormat.Encoding.F32LE);
+        assertThat(MelCommand.parse("--out", "b.npy", "--input", "a.wav", "--audio-encoding", "s16le").encoding())
+                .isEqualTo(io.avisstream.avis.message.AudioFormat.Encoding.S16LE);
+        assertThatThrownBy(() -> MelCommand.parse("--out", "b.npy", "--input", "a.wav", "--audio-encoding", "u8"))
+                .hasMessageContaining("--audio-encoding");
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avisstream.avis.audio.LogMelFrontEnd;
 import io.avisstream.avis.message.AudioCoverage;
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.engine.Npy;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,20 +15,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The service's audio path end to end ({@link ModelPatches}: FFmpeg decode, channel mean, kaiser_best per second,
- * s16 16 kHz chunks, the join's window, the engine's patch rule) against the official {@code wavfile_to_examples}
+ * 16 kHz chunks encoded as the audio topic carries them, the join's window, the engine's patch rule) against the official {@code wavfile_to_examples}
  * procedure run with resampy by {@code engines/tools/make_resample_vectors.py} on the same stereo WAV.
  */
 class ModelAudioParityTest {
-
-    private static final long MASK_SEED_MULTIPLIER = 6364136223846793005L;
-    private static final long MASK_SEED_INCREMENT = 1442695040888963407L;
 
     @ParameterizedTest
     @ValueSource(ints = {44_100, 48_000})
     void shouldHearWhatTheOfficialExtractorHeardOnStereoInput(int rate, @TempDir Path dir) throws IOException {
         // Given: 2.4 s of stereo: two full seconds and a 0.4 s last one
         Path wav = dir.resolve("mix-" + rate + ".wav");
-        writeWav(wav, stereoMix(rate, 2.4), rate, 2);
+        TestWavs.writeWav(wav, TestWavs.stereoMix(rate, 2.4), rate, 2);
         float[] expected = Npy.resource("parity/resample/e2e-" + rate + ".mel.npy").floats();
 
         // When
@@ -52,6 +47,24 @@ class ModelAudioParityTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {44_100, 48_000})
+    void shouldHearPureTonesOnDigitalSilenceAsTheOfficialExtractorDid(int rate, @TempDir Path dir) throws IOException {
+        // Given: 7.5 / 7.9 kHz tones and nothing else (bands away from them sit at ln(0.01) officially)
+        Path wav = dir.resolve("tones-" + rate + ".wav");
+        TestWavs.writeWav(wav, TestWavs.stereoTones(rate, 2.4), rate, 2);
+        float[] expected = Npy.resource("parity/resample/e2e-tones-" + rate + ".mel.npy").floats();
+
+        // When: as ingest sends it (f32le), and as an s16le producer would
+        float[][] got = ModelPatches.read(wav).patches(3);
+        float[][] s16 = ModelPatches.read(wav, AudioFormat.Encoding.S16LE).patches(3);
+
+        // Then: f32le is within 0.02 everywhere (float32 rounding only); 16-bit rounding is not
+        assertThat(TestWavs.worst(got, expected, 2)).isLessThan(0.02f);
+        assertThat(got[2]).containsOnly(0f);
+        assertThat(TestWavs.worst(s16, expected, 2)).isGreaterThan(0.02f);
+    }
+
     @Test
     void shouldGiveZeroPatchesWhenTheFileHasNoAudio() throws Exception {
         // Given: the committed 1 s video without an audio stream
@@ -71,13 +84,13 @@ class ModelAudioParityTest {
     void shouldReadMonoWavWhichTheOfficialLoaderCannot(@TempDir Path dir) throws IOException {
         // Given: 1.2 s of mono 22.05 kHz (the official loader indexes [samples, channels] and fails on mono)
         int rate = 22_050;
-        short[] mix = stereoMix(rate, 1.2);
+        short[] mix = TestWavs.stereoMix(rate, 1.2);
         short[] mono = new short[mix.length / 2];
         for (int i = 0; i < mono.length; i++) {
             mono[i] = mix[2 * i];
         }
         Path wav = dir.resolve("mono.wav");
-        writeWav(wav, mono, rate, 1);
+        TestWavs.writeWav(wav, mono, rate, 1);
 
         // When
         float[][] got = ModelPatches.read(wav).patches(2);
@@ -85,38 +98,5 @@ class ModelAudioParityTest {
         // Then: a real patch for second 0 (log-mel of a loud signal is above ln(0.01)), zeros for the 0.2 s second 1
         assertThat(got[0][0]).isGreaterThan((float) Math.log(0.01) + 1f);
         assertThat(got[1]).containsOnly(0f);
-    }
-
-    /** {@code stereo_mix} of {@code make_resample_vectors.py}, interleaved int16. */
-    static short[] stereoMix(int rate, double seconds) {
-        int n = (int) Math.round(rate * seconds);
-        short[] out = new short[2 * n];
-        for (int c = 0; c < 2; c++) {
-            long state = 17 + c;
-            for (int i = 0; i < n; i++) {
-                state = state * MASK_SEED_MULTIPLIER + MASK_SEED_INCREMENT;
-                double noise = (double) ((state >>> 40) & 0xFFFF) - 32768.0;
-                double t = (double) i / rate;
-                double x = 8000.0 * Math.sin(2.0 * Math.PI * (440.0 + 110.0 * c) * i / rate)
-                        + 5000.0 * Math.sin(2.0 * Math.PI * 7500.0 * i / rate + c)
-                        + 3000.0 * Math.sin(2.0 * Math.PI * 7900.0 * i / rate)
-                        + 2000.0 * Math.sin(2.0 * Math.PI * (6000.0 * t + 1000.0 * t * t / seconds))
-                        + 0.03 * noise;
-                out[2 * i + c] = (short) Math.max(-32768, Math.min(32767, Math.rint(x)));
-            }
-        }
-        return out;
-    }
-
-    static void writeWav(Path path, short[] interleaved, int rate, int channels) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * interleaved.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * interleaved.length).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels).putInt(rate)
-                .putInt(rate * channels * 2).putShort((short) (channels * 2)).putShort((short) 16);
-        b.put("data".getBytes()).putInt(2 * interleaved.length);
-        for (short s : interleaved) {
-            b.putShort(s);
-        }
-        Files.write(path, b.array());
     }
 }

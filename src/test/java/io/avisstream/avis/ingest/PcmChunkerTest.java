@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class PcmChunkerTest {
 
-    private static short[] ramp(int from, int count) {
-        short[] samples = new short[count];
+    private static double[] ramp(int from, int count) {
+        double[] samples = new double[count];
         for (int i = 0; i < count; i++) {
-            samples[i] = (short) (from + i);
+            samples[i] = from + i;
         }
         return samples;
     }
@@ -31,9 +31,9 @@ class PcmChunkerTest {
 
         // Then
         assertThat(out).extracting(PcmChunk::startMicros).containsExactly(1000L, 1250L, 1500L);
-        assertThat(out.get(0).samples()).containsExactly(0, 1, 2, 3);
-        assertThat(out.get(1).samples()).containsExactly(4, 5, 6, 7);
-        assertThat(out.get(2).samples()).containsExactly(8);
+        assertThat(out.get(0).samples()).containsExactly(0.0, 1.0, 2.0, 3.0);
+        assertThat(out.get(1).samples()).containsExactly(4.0, 5.0, 6.0, 7.0);
+        assertThat(out.get(2).samples()).containsExactly(8.0);
     }
 
     @Test
@@ -48,8 +48,8 @@ class PcmChunkerTest {
 
         // Then: the gap stays a gap; nothing is shifted onto the earlier clock
         assertThat(out).extracting(PcmChunk::startMicros).containsExactly(0L, 1_000_000L);
-        assertThat(out.get(0).samples()).containsExactly(0, 1);
-        assertThat(out.get(1).samples()).containsExactly(2, 3);
+        assertThat(out.get(0).samples()).containsExactly(0.0, 1.0);
+        assertThat(out.get(1).samples()).containsExactly(2.0, 3.0);
     }
 
     @Test
@@ -64,7 +64,7 @@ class PcmChunkerTest {
         // Then
         assertThat(out).hasSize(1);
         assertThat(out.get(0).startMicros()).isZero();
-        assertThat(out.get(0).samples()).containsExactly(2, 3, 4, 5);
+        assertThat(out.get(0).samples()).containsExactly(2.0, 3.0, 4.0, 5.0);
     }
 
     @Test

@@ -24,8 +24,8 @@ class MessageCodecTest {
         assertThat(MessageCodec.AUDIO.decode(MessageCodec.AUDIO.encode(audio))).isEqualTo(audio);
         assertThat(MessageCodec.MASKS.decode(MessageCodec.MASKS.encode(masks))).isEqualTo(masks);
         assertThat(MessageCodec.EVENTS.decode(MessageCodec.EVENTS.encode(event))).isEqualTo(event);
-        assertThat(audio.sample(0)).isEqualTo((short) -1);
-        assertThat(audio.sample(2)).isEqualTo((short) 32767);
+        assertThat(audio.encoding()).isEqualTo(AudioFormat.Encoding.S16LE);
+        assertThat(audio.samples()).containsExactly(-1 / 32768f, 2 / 32768f, 32767 / 32768f);
         assertThat(audio.endMicros()).isEqualTo(100_187);
     }
 
@@ -85,5 +85,99 @@ class MessageCodecTest {
 
         // When / Then: a dead-letter reason, never a StackOverflowError
         assertThatThrownBy(() -> MessageCodec.FRAMES.decode(json)).isInstanceOf(InvalidMessageException.class);
+    }
+
+    // ---------------------------------------------------------------- audio encodings
+
+    @Test
+    void shouldRoundTripAnF32leChunkWithItsEncodingOnTheWire() {
+        // Given: full scale, a value past it (resampler overshoot is kept) and the smallest subnormal
+        double[] samples = { -1, 0.25, 1.0001f, Float.MIN_VALUE };
+        AudioChunkMessage audio = AudioChunkMessage.of("cam", 50_000, samples, AudioFormat.Encoding.F32LE);
+
+        // When
+        byte[] wire = MessageCodec.AUDIO.encode(audio);
+        AudioChunkMessage back = MessageCodec.AUDIO.decode(wire);
+
+        // Then
+        assertThat(new String(wire, StandardCharsets.UTF_8)).isEqualTo("{\"streamId\":\"cam\",\"startMicros\":50000,"
+                + "\"sampleRate\":16000,\"encoding\":\"f32le\",\"data\":\"AACAvwAAgD5HA4A/AQAAAA==\"}");
+        assertThat(back).isEqualTo(audio);
+        assertThat(back.encoding()).isEqualTo(AudioFormat.Encoding.F32LE);
+        assertThat(back.samples()).containsExactly(-1f, 0.25f, 1.0001f, Float.MIN_VALUE);
+        assertThat(back.sampleCount()).isEqualTo(4);
+        assertThat(back.endMicros()).isEqualTo(50_250);
+    }
+
+    @Test
+    void shouldWriteS16leChunksWithoutTheEncodingFieldByteForByteAsBefore() {
+        // Given
+        AudioChunkMessage audio = AudioChunkMessage.of("cam", 100_000, new short[] { -1, 2, 32767 });
+
+        // When
+        String json = new String(MessageCodec.AUDIO.encode(audio), StandardCharsets.UTF_8);
+
+        // Then: the layout records had before the field existed
+        assertThat(json).isEqualTo("{\"streamId\":\"cam\",\"startMicros\":100000,\"sampleRate\":16000,"
+                + "\"data\":\"//8CAP9/\"}");
+    }
+
+    @Test
+    void shouldReadAChunkWithoutAnEncodingFieldAsS16le() {
+        // Given: a record as every producer wrote it before the field existed, and one naming s16le
+        byte[] old = "{\"streamId\":\"cam\",\"startMicros\":0,\"sampleRate\":16000,\"data\":\"AIAAQP9/\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] named = "{\"streamId\":\"cam\",\"startMicros\":0,\"sampleRate\":16000,\"encoding\":\"s16le\",\"data\":\"AIAAQP9/\"}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        // When
+        AudioChunkMessage audio = MessageCodec.AUDIO.decode(old);
+
+        // Then
+        assertThat(audio.encoding()).isEqualTo(AudioFormat.Encoding.S16LE);
+        assertThat(audio.samples()).containsExactly(-1f, 0.5f, 32767 / 32768f);
+        assertThat(MessageCodec.AUDIO.decode(named)).isEqualTo(audio);
+        assertThat(MessageCodec.AUDIO.encode(MessageCodec.AUDIO.decode(named))).isEqualTo(old);
+    }
+
+    @Test
+    void shouldRejectMalformedF32leChunksAsSchemaViolationsWithTheReason() {
+        // Given: 6 bytes (not whole floats), a NaN, an infinity, an unknown encoding
+        String head = "{\"streamId\":\"cam\",\"startMicros\":0,\"sampleRate\":16000,\"encoding\":";
+        String sixBytes = head + "\"f32le\",\"data\":\"AAAAAAAA\"}";
+        String nan = head + "\"f32le\",\"data\":\"AAAAAAAAwH8=\"}"; // 0.0f, NaN (0x7fc00000)
+        String inf = head + "\"f32le\",\"data\":\"AACA/w==\"}"; // -Infinity (0xff800000)
+        String f64 = head + "\"f64le\",\"data\":\"AAAAAAAAAAA=\"}";
+
+        // When / Then
+        assertThat(reject(sixBytes)).isEqualTo("f32le PCM data needs a multiple of 4 bytes, got 6");
+        assertThat(reject(nan)).isEqualTo("f32le sample 1 of 2 is NaN (samples must be finite)");
+        assertThat(reject(inf)).isEqualTo("f32le sample 0 of 1 is -Infinity (samples must be finite)");
+        assertThat(reject(f64)).contains("audio.schema.json").contains("encoding");
+        assertThatThrownBy(() -> AudioChunkMessage.of("cam", 0, new double[] { Double.NaN }, AudioFormat.Encoding.F32LE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+    }
+
+    /** Decodes {@code json}, which must be a schema violation; returns the dead-letter detail. */
+    private static String reject(String json) {
+        try {
+            MessageCodec.AUDIO.decode(json.getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidMessageException e) {
+            assertThat(e.reason()).as(json).isEqualTo(DlqReason.SCHEMA_VIOLATION);
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted " + json);
+    }
+
+    @Test
+    void shouldRoundS16leFromFloatToTheNearestIntegerAndClip() {
+        // Given
+        double[] samples = { 0.5 / 32768 + 1e-12, -1.5, 1.5, 100.4 / 32768 };
+
+        // When
+        AudioChunkMessage audio = AudioChunkMessage.of("cam", 0, samples, AudioFormat.Encoding.S16LE);
+
+        // Then
+        assertThat(audio.samples()).containsExactly(1 / 32768f, -1f, 32767 / 32768f, 100 / 32768f);
     }
 }

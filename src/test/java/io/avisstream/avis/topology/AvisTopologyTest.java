@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.avisstream.avis.dlq.DeadLetters;
 import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.message.DlqReason;
 import io.avisstream.avis.message.EventMessage;
 import io.avisstream.avis.message.EventType;
@@ -418,6 +419,39 @@ class AvisTopologyTest {
                         "SCHEMA_VIOLATION@avis.audio.v1/0");
         assertThat(dead.get(1).value()).isEqualTo(wrongSize);
         assertThat(masks.readValuesToList()).extracting(MasksMessage::seq).containsExactly(0L);
+    }
+
+    @Test
+    void shouldDeadLetterMalformedF32leAudioWithTheReasonAndJoinWellFormedF32le() {
+        // Given: 6 bytes (not whole floats) and a NaN sample, then f32le audio covering frame 0's window
+        start();
+        byte[] key = CAM.getBytes(StandardCharsets.UTF_8);
+        String head = "{\"streamId\":\"cam-1\",\"startMicros\":0,\"sampleRate\":16000,\"encoding\":\"f32le\",";
+        byte[] partialFloat = (head + "\"data\":\"AAAAAAAA\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] nan = (head + "\"data\":\"AAAAAAAAwH8=\"}").getBytes(StandardCharsets.UTF_8);
+
+        // When
+        rawAudio.pipeInput(key, partialFloat);
+        rawAudio.pipeInput(key, nan);
+        frames.pipeInput(CAM, frame(CAM, 0));
+        for (int i = 0; i < 10; i++) {
+            double[] loud = new double[TestStreams.CHUNK_SAMPLES];
+            for (int k = 0; k < loud.length; k++) {
+                loud[k] = (k / 8) % 2 == 0 ? 0.25 : -0.25;
+            }
+            audio.pipeInput(CAM, AudioChunkMessage.of(CAM, i * TestStreams.CHUNK_MICROS, loud, AudioFormat.Encoding.F32LE));
+        }
+
+        // Then: two dead letters naming the problem, with their original bytes; the frame joins complete and loud
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON) + "/" + header(r, DeadLetters.STAGE) + ": "
+                + header(r, DeadLetters.DETAIL)).containsExactly(
+                        "SCHEMA_VIOLATION/ingress-audio: f32le PCM data needs a multiple of 4 bytes, got 6",
+                        "SCHEMA_VIOLATION/ingress-audio: f32le sample 1 of 2 is NaN (samples must be finite)");
+        assertThat(dead.get(1).value()).isEqualTo(nan);
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).extracting(MasksMessage::audio).containsExactly("complete");
+        assertThat(out.get(0).instances()).allMatch(InstanceMessage::sounding).isNotEmpty();
     }
 
     @Test

@@ -64,8 +64,9 @@ public class DeterministicTestEngine implements Engine {
                 }
             }
             double energy = 0;
-            for (short s : r.audio().pcm()) {
-                energy += (double) s * s;
+            for (float x : r.audio().pcm()) {
+                double s = x * 32768.0; // in int16 units, as when the window was s16
+                energy += s * s;
             }
             float rms = (float) Math.sqrt(energy / r.audio().pcm().length);
             float[] queries = new float[4 * 8];
