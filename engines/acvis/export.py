@@ -33,6 +33,8 @@ from .modeling.model import ACVIS, build_model, video_mask_logits
 OPSET = 17
 CONTRACT_VERSION = 1
 GRAPHS = ("audio", "frame", "video", "masks")
+# Optional graphs: an engine runs without them; "pixel" = m_t alone, for fresh masks between inferences.
+OPTIONAL_GRAPHS = ("pixel",)
 
 
 # ------------------------------------------------------------------------------------ wrappers
@@ -53,6 +55,15 @@ class FrameGraph(nn.Module):
     def forward(self, image: Tensor, audio_features: Tensor):
         out = self.model.forward_frame(image, audio_features)
         return tuple(out[k] for k in frame_output_names(self.model))
+
+
+class PixelGraph(nn.Module):
+    def __init__(self, model: ACVIS):
+        super().__init__()
+        self.model = model
+
+    def forward(self, image: Tensor) -> Tensor:
+        return self.model.forward_mask_features(image)
 
 
 class VideoGraph(nn.Module):
@@ -89,6 +100,8 @@ def graph_spec(model: ACVIS) -> Dict[str, dict]:
                                "frame_queries": {0: "N"}, "count_logits": {0: "N"},
                                "mask_features": {0: "N", 2: "h", 3: "w"}, "pred_logits": {0: "N"},
                                "pred_masks": {0: "N", 2: "h", 3: "w"}}),
+        "pixel": dict(module=PixelGraph(model).eval(), inputs=["image"], outputs=["mask_features"],
+                      dynamic={"image": {0: "N", 2: "H", 3: "W"}, "mask_features": {0: "N", 2: "h", 3: "w"}}),
         "video": dict(module=VideoGraph(model).eval(), inputs=["frame_queries", "audio_features"],
                       outputs=["class_logits", "mask_embed", "sim_embed"],
                       dynamic={"frame_queries": {0: "T"}, "audio_features": {0: "T"}}),
@@ -216,7 +229,7 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
     """Seeded inputs and eager outputs for every graph and shape case."""
     rng = np.random.default_rng(seed)
     spec = graph_spec(model)
-    cases: Dict[str, List[Tuple[str, tuple, tuple]]] = {g: [] for g in GRAPHS}
+    cases: Dict[str, List[Tuple[str, tuple, tuple]]] = {g: [] for g in GRAPHS + OPTIONAL_GRAPHS}
     margins: Dict[str, float] = {}
     with torch.no_grad():
         mel = torch.from_numpy(synthetic_mel(3, rng))
@@ -235,6 +248,8 @@ def run_cases(model: ACVIS, seed: int, image_sizes: List[Tuple[int, int]], video
                 outs = spec["frame"]["module"](img, a)
             margins[name] = margin.margin
             cases["frame"].append((name, (img, a), outs))
+            # the same images through the pixel graph: its m_t is the frame graph's
+            cases["pixel"].append(("pixel" + name[len("frame"):], (img,), (spec["pixel"]["module"](img),)))
             if frame_out is None:
                 frame_out = dict(zip(spec["frame"]["outputs"], outs))
 
@@ -294,6 +309,44 @@ def write_offline_case(model: ACVIS, ref_root: Path, seed: int, t: int = 7, size
     return entry
 
 
+def export_with_cases(g: str, spec: dict, cases: dict, margins: dict, out_dir: Path, ref_root: Path) -> dict:
+    """One graph and its reference cases; returns its manifest entry."""
+    first_inputs = cases[g][0][1]
+    path = export_graph(g, spec[g], first_inputs, out_dir)
+    entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
+             "inputs": spec[g]["inputs"], "outputs": spec[g]["outputs"],
+             "dynamic_axes": {k: {str(a): n for a, n in v.items()} for k, v in spec[g]["dynamic"].items()
+                              if k in spec[g]["inputs"] + spec[g]["outputs"]},
+             "reference": []}
+    for name, ins, outs in cases[g]:
+        case = write_case(ref_root, name, spec[g]["inputs"], ins, spec[g]["outputs"], outs)
+        if name in margins:
+            case["attention_logit_margin"] = margins[name]
+        entry["reference"].append(case)
+    return entry
+
+
+def add_graph(out: str, graph: str) -> dict:
+    """Adds one graph (e.g. the optional ``pixel``) to an existing export from its own ``weights.pth``, leaving the
+    other graphs, their reference cases and the rest of the manifest as they are."""
+    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    out_dir = Path(out)
+    with open(out_dir / "manifest.json") as f:
+        manifest = json.load(f)
+    weights = out_dir / manifest["weights"]["file"]
+    if sha256(weights) != manifest["weights"]["sha256"]:
+        raise ValueError(f"{weights} is not the file the manifest names")
+    model = load_model(manifest["config"], str(weights), manifest["seed"])
+    sizes = [tuple(c["inputs"]["image"]["shape"][2:]) for c in manifest["graphs"]["frame"]["reference"]]
+    lengths = [c["inputs"]["frame_queries"]["shape"][0] for c in manifest["graphs"]["video"]["reference"]]
+    spec, cases, margins = run_cases(model, manifest["seed"], sizes, lengths)
+    manifest["graphs"][graph] = export_with_cases(graph, spec, cases, margins, out_dir, out_dir / "reference")
+    with open(out_dir / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    return manifest
+
+
 def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 0,
            image_sizes: Optional[List[Tuple[int, int]]] = None,
            video_lengths: Optional[List[int]] = None, save_weights: Optional[bool] = None) -> dict:
@@ -337,20 +390,8 @@ def export(config: str, out: str, checkpoint: Optional[str] = None, seed: int = 
         "torch_version": torch.__version__,
         "graphs": {},
     }
-    for g in GRAPHS:
-        first_inputs = cases[g][0][1]
-        path = export_graph(g, spec[g], first_inputs, out_dir)
-        entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size,
-                 "inputs": spec[g]["inputs"], "outputs": spec[g]["outputs"],
-                 "dynamic_axes": {k: {str(a): n for a, n in v.items()} for k, v in spec[g]["dynamic"].items()
-                                  if k in spec[g]["inputs"] + spec[g]["outputs"]},
-                 "reference": []}
-        for name, ins, outs in cases[g]:
-            case = write_case(ref_root, name, spec[g]["inputs"], ins, spec[g]["outputs"], outs)
-            if name in margins:
-                case["attention_logit_margin"] = margins[name]
-            entry["reference"].append(case)
-        manifest["graphs"][g] = entry
+    for g in GRAPHS + OPTIONAL_GRAPHS:
+        manifest["graphs"][g] = export_with_cases(g, spec, cases, margins, out_dir, ref_root)
     n_params = manifest["parameters"]
     if save_weights if save_weights is not None else n_params < 50_000_000:
         # the exact weights of the graphs, loadable with acvis.checkpoint.load_state
@@ -375,7 +416,14 @@ def main(argv=None) -> int:
     ap.add_argument("--video-lengths", default=None, help="T[,T...] of the video cases (default 5,1,7,13)")
     ap.add_argument("--save-weights", action="store_true", default=None,
                     help="write weights.pth also for large configs")
+    ap.add_argument("--add", default=None, choices=OPTIONAL_GRAPHS,
+                    help="only add this optional graph to the export in --out, from its weights.pth")
     args = ap.parse_args(argv)
+    if args.add:
+        m = add_graph(args.out, args.add)
+        e = m["graphs"][args.add]
+        print(f"{args.add:6s} {e['bytes'] / 1e6:8.2f} MB  {e['sha256'][:16]}  cases={len(e['reference'])}")
+        return 0
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.image_sizes.split(",")] if args.image_sizes else None
     lengths = [int(t) for t in args.video_lengths.split(",")] if args.video_lengths else None
     m = export(args.config, args.out, args.checkpoint, args.seed, sizes, lengths, args.save_weights)

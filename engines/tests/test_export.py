@@ -49,7 +49,7 @@ def test_should_write_the_contract_manifest(tiny_export):
     assert manifest["opset"] == ex.OPSET and manifest["config"] == "tiny"
     assert manifest["num_classes"] == 26 and manifest["no_object_index"] == 26
     assert manifest["audio_dim"] == 128 and manifest["window_size"] == 6 and manifest["kmax"] == 2
-    assert set(manifest["graphs"]) == {"audio", "frame", "video", "masks"}
+    assert set(manifest["graphs"]) == {"audio", "frame", "video", "masks", "pixel"}
     for g, entry in manifest["graphs"].items():
         assert entry["sha256"] == _sha(out / entry["file"]), g
         for case in entry["reference"]:
@@ -62,6 +62,7 @@ def test_should_write_the_contract_manifest(tiny_export):
     ("frame", {"image": {0: "N", 2: "H", 3: "W"}, "audio_features": {0: "N"}}),
     ("video", {"frame_queries": {0: "T"}, "audio_features": {0: "T"}}),
     ("masks", {"mask_embed": {0: "K"}, "mask_features": {2: "h", 3: "w"}}),
+    ("pixel", {"image": {0: "N", 2: "H", 3: "W"}}),
 ])
 def test_should_export_dynamic_input_axes_at_the_contract_opset(tiny_export, graph, axes):
     # Given
@@ -95,6 +96,19 @@ def test_should_reproduce_the_reference_outputs_from_the_saved_weights(tiny_expo
                 np.testing.assert_allclose(got[name].numpy(), ref, rtol=1e-5, atol=1e-5, err_msg=f"{case['dir']}:{name}")
 
 
+def test_should_give_the_frame_graphs_mask_features_from_the_optional_pixel_graph(tiny_export):
+    # Given the pixel cases, made of the frame cases' images
+    out, manifest = tiny_export
+    for case in manifest["graphs"]["pixel"]["reference"]:
+        frame_dir = out / case["dir"].replace("reference/pixel", "reference/frame")
+        pixel_dir = out / case["dir"]
+
+        # Then m_t is the frame graph's, bit for bit (the same eager code path, without the frame decoder)
+        np.testing.assert_array_equal(np.load(pixel_dir / "inputs" / "image.npy"), np.load(frame_dir / "inputs" / "image.npy"))
+        np.testing.assert_array_equal(np.load(pixel_dir / "outputs" / "mask_features.npy"),
+                                      np.load(frame_dir / "outputs" / "mask_features.npy"))
+
+
 def test_should_cover_several_sequence_lengths_and_image_sizes(tiny_export):
     # Given / When
     _, manifest = tiny_export
@@ -117,7 +131,7 @@ needs_ort = pytest.mark.skipif(shutil.which("java") is None or not ORT_JAR.exist
 
 
 @needs_ort
-@pytest.mark.parametrize("graph", ["audio", "frame", "video", "masks"])
+@pytest.mark.parametrize("graph", ["audio", "frame", "video", "masks", "pixel"])
 def test_should_match_pytorch_in_onnx_runtime(tiny_export, graph):
     # Given the exported graph and all its reference cases
     out, manifest = tiny_export

@@ -142,29 +142,44 @@ class ACVIS(nn.Module):
         """The 8-bit audio features as the fusion layers take them (see ``ModelConfig.audio_input_norm``)."""
         return (audio - 127.5) / 63.75 if self.cfg.audio_input_norm else audio
 
-    def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int,
-                     forced_masks: Optional[List[Tensor]] = None, prestrided: bool = False) -> Tuple[Dict, Tensor]:
+    def _pixel_stage(self, images: Tensor, prestrided: bool = False):
+        """Backbone + pixel decoder: (frame-decoder mask features, multi-scale maps, m_t at model scale, and
+        ``up``, which brings a model-scale mask map back to 1/4 of the caller's canvas). No audio on this path."""
         x = self.preprocess(images)
         stride = 1 if prestrided else self.cfg.input_stride
+        hp, wp = x.shape[2], x.shape[3]
         if stride > 1:  # caller-scale canvas [Hp, Wp] -> model scale (see ModelConfig.input_stride)
-            hp, wp = x.shape[2], x.shape[3]
             x = pad_to_divisible(F.avg_pool2d(x, stride))
         feats = self.backbone(x)
         mask_features, clip_mask_features, ms = self.sem_seg_head.pixel_decoder(feats)
+        m = self.video_module.mask_features(clip_mask_features)
+
+        def up(t: Tensor) -> Tensor:
+            if stride == 1:
+                return t
+            # mask maps back to 1/4 of the caller's canvas: crop the model-scale padding, upsample
+            h4, w4 = hp // (4 * stride), wp // (4 * stride)
+            return F.interpolate(t[:, :, :h4, :w4], scale_factor=float(stride), mode="bilinear",
+                                 align_corners=False)
+
+        return mask_features, ms, m, up
+
+    def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int,
+                     forced_masks: Optional[List[Tensor]] = None, prestrided: bool = False) -> Tuple[Dict, Tensor]:
+        mask_features, ms, m, up = self._pixel_stage(images, prestrided)
         out = self.sem_seg_head.predictor(ms, mask_features, self.fusion_audio(audio),
                                           num_frame_query_layers=num_layers,
                                           forced_masks=forced_masks)
-        m = self.video_module.mask_features(clip_mask_features)
-        if stride > 1:  # mask maps back to 1/4 of the caller's canvas: crop the model-scale padding, upsample
-            h4, w4 = hp // (4 * stride), wp // (4 * stride)
-
-            def up(t: Tensor) -> Tensor:
-                return F.interpolate(t[:, :, :h4, :w4], scale_factor=float(stride), mode="bilinear",
-                                     align_corners=False)
-
+        if not prestrided and self.cfg.input_stride > 1:
             m = up(m)
             out = dict(out, pred_masks=up(out["pred_masks"]))
         return out, m
+
+    def forward_mask_features(self, images: Tensor) -> Tensor:
+        """Optional pixel graph: images [N, 3, H, W] raw RGB -> ``mask_features`` [N, Cm, h, w] (m_t), exactly the
+        frame graph's, without the frame decoder (fresh masks of frames between inferences need only m_t)."""
+        _, _, m, up = self._pixel_stage(images)
+        return up(m)
 
     def forward_frame(self, images: Tensor, audio: Tensor,
                       forced_masks: Optional[List[Tensor]] = None) -> Dict[str, Tensor]:

@@ -29,6 +29,7 @@ import io.avisstream.avis.engine.EngineInfo;
 import io.avisstream.avis.engine.EngineSettings;
 import io.avisstream.avis.engine.FrameFeatures;
 import io.avisstream.avis.engine.FrameRequest;
+import io.avisstream.avis.engine.GraphContract;
 import io.avisstream.avis.engine.ResourceLedger;
 import io.avisstream.avis.engine.StageTimings;
 import io.avisstream.avis.engine.WindowRequest;
@@ -44,7 +45,9 @@ import io.avisstream.avis.message.AudioFormat;
  *
  * <p>Stages: {@code encode} = log-mel + audio graph + resize + frame graph for a batch of frames (batch 1 and 8);
  * {@code decode} = video graph over a W-frame window + candidates + masks of the newest frame; {@code batching}
- * = {@link BatchingEngine} with one caller (must cost nothing over batch 1) and with 8 concurrent callers.
+ * = {@link BatchingEngine} with one caller (must cost nothing over batch 1) and with 8 concurrent callers;
+ * {@code fresh masks} = the extra work of a frame between inferences with {@code avis.inference.mask-fps}
+ * ({@link Engine#masksFor}: resize, the frame graph's m_t, the masks graph for K instances, masks at frame size).
  */
 public final class EngineBench {
 
@@ -92,6 +95,7 @@ public final class EngineBench {
             WindowRequest window = window(engine);
             interleave("decode-live/1", "decode (threshold " + engine.scoreThreshold() + ")", 1,
                     () -> engine.decodeWindows(List.of(window)), null, null, options.frames(), measured, torch);
+            freshMasks(engine, settings, ledger, options.frames(), measured, stages);
             try (BatchingEngine batching = new BatchingEngine(new Unclosable(engine), 8, settings.batchMaxWait())) {
                 List<FrameRequest> one = requests(1, 0);
                 interleave("batching-1-caller/1", "batching, 1 caller", 1, () -> batching.encodeFrames(one), null, null,
@@ -119,6 +123,109 @@ public final class EngineBench {
         int past = engine.info().windowFrames() - 1;
         return new WindowRequest("bench", 99, java.util.Collections.nCopies(past, newest.frameQueries()),
                 java.util.Collections.nCopies(past, newest.audioFeatures()), newest);
+    }
+
+    /**
+     * The extra work of a frame between inferences ({@link Engine#masksFor}) for K = 1 and 5 instances: through the
+     * model's own m_t path, and when that is the optional pixel graph, alternated call by call with the frame-graph
+     * path (the same model without {@code pixel.onnx}), so both see the same load.
+     */
+    private static void freshMasks(AcvisEngine engine, EngineSettings settings, ResourceLedger ledger, int calls,
+            Map<String, Row> measured, List<String> stages) throws IOException {
+        Path withoutPixel = null;
+        AcvisEngine framePath = null;
+        try {
+            if (engine.freshMaskGraph().equals(GraphContract.PIXEL)) {
+                withoutPixel = withoutOptionalGraphs(settings.modelDir());
+                framePath = EngineFactory.create(settings.withModelDir(withoutPixel), ledger);
+            }
+            FrameRequest between = requests(1, 7).get(0);
+            for (int k : new int[] {1, 5}) {
+                List<float[]> embeddings = embeddings(engine, k);
+                engine.maskTimings().reset();
+                AcvisEngine other = framePath;
+                Map<String, Row> pair = alternate(k, engine.freshMaskGraph(),
+                        () -> engine.masksFor(between, embeddings),
+                        other == null ? null : () -> other.masksFor(between, embeddings), calls);
+                measured.putAll(pair);
+                StageTimings mt = engine.maskTimings();
+                double n = calls + 1.0;
+                stages.add(String.format(Locale.ROOT, "fresh masks K=%d (%s graph) per frame: preprocess %.1f ms,"
+                        + " inference (m_t + masks graph) %.1f ms, postprocess %.1f ms", k, engine.freshMaskGraph(),
+                        mt.micros(StageTimings.Stage.PREPROCESS) / 1e3 / n,
+                        mt.micros(StageTimings.Stage.INFERENCE) / 1e3 / n,
+                        mt.micros(StageTimings.Stage.POSTPROCESS) / 1e3 / n));
+            }
+        } finally {
+            if (framePath != null) {
+                framePath.close();
+            }
+            if (withoutPixel != null) {
+                try (java.util.stream.Stream<Path> files = Files.list(withoutPixel)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(withoutPixel);
+            }
+        }
+    }
+
+    /** One untimed call each, then {@code calls} pairs: a, b, a, b... (b may be null). */
+    private static Map<String, Row> alternate(int k, String graph, Runnable a, Runnable b, int calls) {
+        a.run();
+        if (b != null) {
+            b.run();
+        }
+        double[] aMs = new double[calls];
+        double[] bMs = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long t0 = System.nanoTime();
+            a.run();
+            aMs[i] = (System.nanoTime() - t0) / 1e6;
+            if (b != null) {
+                long t1 = System.nanoTime();
+                b.run();
+                bMs[i] = (System.nanoTime() - t1) / 1e6;
+            }
+        }
+        Map<String, Row> out = new LinkedHashMap<>();
+        Arrays.sort(aMs);
+        out.put("fresh-" + k + "/" + graph, row("fresh masks, K=" + k + " (m_t: " + graph + " graph)", 1, aMs));
+        if (b != null) {
+            Arrays.sort(bMs);
+            out.put("fresh-" + k + "/frame", row("fresh masks, K=" + k + " (m_t: frame graph)", 1, bMs));
+        }
+        return out;
+    }
+
+    /** A directory of links to the model's files but its optional graphs: the engine falls back to the frame graph. */
+    private static Path withoutOptionalGraphs(Path modelDir) throws IOException {
+        Path dir = Files.createTempDirectory("avis-bench-frame-path");
+        try (java.util.stream.Stream<Path> files = Files.list(modelDir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (GraphContract.OPTIONAL_GRAPHS.stream().noneMatch(g -> name.equals(g + ".onnx"))) {
+                    Files.createSymbolicLink(dir.resolve(name), f.toAbsolutePath());
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** K mask embeddings of the model's width (seeded; the cost does not depend on their values). */
+    private static List<float[]> embeddings(AcvisEngine engine, int k) {
+        FrameFeatures f = engine.encodeFrames(requests(1, 5)).get(0);
+        java.util.Random random = new java.util.Random(k);
+        List<float[]> out = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            float[] e = new float[f.maskFeatures().channels()];
+            for (int c = 0; c < e.length; c++) {
+                e[c] = (float) random.nextGaussian();
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     /**

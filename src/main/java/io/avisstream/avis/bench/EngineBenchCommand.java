@@ -8,7 +8,8 @@ import jakarta.inject.Inject;
 
 /**
  * {@code bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]}: engine latency p50/p99 and frames/s at
- * 360x640 for batch 1 and 8, next to PyTorch eager on the same model config (see {@link EngineBench}).
+ * 360x640 for batch 1 and 8, next to PyTorch eager on the same model config, and the cost of fresh masks between
+ * inferences (see {@link EngineBench}).
  */
 @ApplicationScoped
 public class EngineBenchCommand implements AvisCommand {
@@ -23,7 +24,7 @@ public class EngineBenchCommand implements AvisCommand {
 
     @Override
     public String description() {
-        return "engine latency/throughput at 360x640 vs PyTorch eager: bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]";
+        return "engine latency/throughput at 360x640 vs PyTorch eager, fresh-mask cost: bench [--model DIR] [--frames N] [--threads T] [--batches 1,8] [--no-torch]";
     }
 
     @Override

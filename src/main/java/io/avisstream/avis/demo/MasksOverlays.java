@@ -25,13 +25,13 @@ final class MasksOverlays {
         Map<Long, FrameOverlay> bySeq = new HashMap<>();
         Map<Long, CachedSource> bySource = new HashMap<>();
         for (MasksMessage masks : records) {
-            CachedSource cached = bySource.get(masks.sourceSeq());
+            CachedSource cached = bySource.get(masks.maskSeq());
             FrameOverlay overlay;
             if (cached != null && cached.instances().equals(masks.instances())) {
                 overlay = new FrameOverlay(cached.overlay().instances(), note(masks));
             } else {
                 overlay = of(masks);
-                bySource.put(masks.sourceSeq(), new CachedSource(masks.instances(), overlay));
+                bySource.put(masks.maskSeq(), new CachedSource(masks.instances(), overlay));
             }
             bySeq.put(masks.seq(), overlay);
         }
@@ -61,7 +61,9 @@ final class MasksOverlays {
     }
 
     static String note(MasksMessage masks) {
-        String source = masks.inferred() ? "INFERRED" : "FROM " + masks.sourceSeq();
+        // FRESH: this frame's own masks for the instances inferred at sourceSeq; FROM: copied.
+        String source = masks.inferred() ? "INFERRED"
+                : (masks.freshMasks() ? "FRESH FROM " : "FROM ") + masks.sourceSeq();
         return masks.coverage() == AudioCoverage.COMPLETE ? source
                 : source + "  AUDIO " + masks.coverage().name().toUpperCase(Locale.ROOT);
     }

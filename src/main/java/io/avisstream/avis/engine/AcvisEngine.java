@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -40,6 +41,7 @@ public final class AcvisEngine implements Engine {
     private final DetectionPostprocessor postprocessor;
     private final StageTimings encodeTimings = new StageTimings();
     private final StageTimings decodeTimings = new StageTimings();
+    private final StageTimings maskTimings = new StageTimings();
 
     private AcvisEngine(AcvisGraphs graphs, EngineInfo info, int countLogits, int simDim, MaskDecoder maskDecoder) {
         this.graphs = graphs;
@@ -93,6 +95,7 @@ public final class AcvisEngine implements Engine {
         // All-equal logits make every class probability 1/27 < threshold: force one candidate through the masks graph.
         graphs.masks(new float[features.maskFeatures().channels()], 1, features.maskFeatures());
         decodeWindows(List.of(StreamWindow.empty().request(features)));
+        masksFor(request, List.of(new float[features.maskFeatures().channels()]));
         LOG.debugf("engine warm-up took %d ms", (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -109,6 +112,16 @@ public final class AcvisEngine implements Engine {
     /** Cumulative stage times of {@link #decodeWindows}. */
     public StageTimings decodeTimings() {
         return decodeTimings;
+    }
+
+    /** Cumulative stage times of {@link #masksFor} (fresh masks between inferences). */
+    public StageTimings maskTimings() {
+        return maskTimings;
+    }
+
+    /** Where fresh masks get m_t: {@code pixel} (the optional graph) or {@code frame} (the frame graph's output). */
+    public String freshMaskGraph() {
+        return graphs.hasPixelGraph() ? GraphContract.PIXEL : GraphContract.FRAME;
     }
 
     /** The model's similarity-embedding width. */
@@ -186,6 +199,44 @@ public final class AcvisEngine implements Engine {
             encodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - g2);
         }
         return List.of(out);
+    }
+
+    /**
+     * Fresh masks: resize, m_t from the frame graph ({@link AcvisGraphs#maskFeatures}), the masks graph on the given
+     * e_k, then the same crop, resize and threshold as an inferred frame's masks ({@link MaskDecoder#binaryMask}). On
+     * an inferred frame with its own detections' e_k this reproduces their masks exactly.
+     */
+    @Override
+    public Optional<List<BinaryMask>> masksFor(FrameRequest request, List<float[]> maskEmbeddings) {
+        if (maskEmbeddings.isEmpty()) {
+            return Optional.of(List.of());
+        }
+        long t0 = System.nanoTime();
+        PreparedFrame frame = preprocessor.prepareImage(request);
+        FrameGeometry g = frame.geometry();
+        long t1 = System.nanoTime();
+        maskTimings.add(StageTimings.Stage.PREPROCESS, t1 - t0);
+        MaskFeatures m = graphs.maskFeatures(frame.chw(), g.resizedHeight(), g.resizedWidth(), info.audioDim());
+        int c = m.channels();
+        int k = maskEmbeddings.size();
+        float[] embeds = new float[k * c];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(checkLength(maskEmbeddings.get(i), c, "mask embeddings"), 0, embeds, i * c, c);
+        }
+        HostTensor logits = graphs.masks(embeds, k, m);
+        long t2 = System.nanoTime();
+        maskTimings.add(StageTimings.Stage.INFERENCE, t2 - t1);
+        int plane = g.paddedHeight() * g.paddedWidth();
+        if (logits.dim(1) != g.paddedHeight() || logits.dim(2) != g.paddedWidth()) {
+            throw new EngineException("masks graph returned " + logits.dim(1) + "x" + logits.dim(2)
+                    + " logits for a frame padded to " + g.paddedHeight() + "x" + g.paddedWidth());
+        }
+        List<BinaryMask> masks = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            masks.add(postprocessor.maskDecoder().binaryMask(logits.data(), i * plane, g));
+        }
+        maskTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - t2);
+        return Optional.of(masks);
     }
 
     @Override

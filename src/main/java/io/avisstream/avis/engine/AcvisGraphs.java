@@ -12,6 +12,7 @@ import static io.avisstream.avis.engine.GraphContract.MASK_EMBED;
 import static io.avisstream.avis.engine.GraphContract.MASK_FEATURES;
 import static io.avisstream.avis.engine.GraphContract.MASK_LOGITS;
 import static io.avisstream.avis.engine.GraphContract.MEL;
+import static io.avisstream.avis.engine.GraphContract.PIXEL;
 import static io.avisstream.avis.engine.GraphContract.SIM_EMBED;
 import static io.avisstream.avis.engine.GraphContract.VIDEO;
 
@@ -27,7 +28,8 @@ import java.util.Set;
 import io.avisstream.avis.audio.LogMelFrontEnd;
 
 /**
- * The runner: the four contract graphs loaded on one {@link GraphBackend}, run on host tensors. Knows tensor names
+ * The runner: the four contract graphs (and the optional {@code pixel} graph when the model has one) loaded on one
+ * {@link GraphBackend}, run on host tensors. Knows tensor names
  * and shapes, nothing of frames, audio or detections (that is the translators' side: {@link FramePreprocessor},
  * {@link DetectionPostprocessor}). Thread-safe, as the sessions are.
  */
@@ -58,8 +60,9 @@ final class AcvisGraphs implements AutoCloseable {
     }
 
     /**
-     * Loads the four graphs of {@code dir} on {@code backend}; the model id is a hash of the graph files. Closes what
-     * it opened (the backend included) when a graph is missing or does not load.
+     * Loads the four graphs of {@code dir} on {@code backend}, and the optional ones its directory has; the model id
+     * is a hash of the graph files. Closes what it opened (the backend included) when a graph is missing or does not
+     * load.
      */
     static AcvisGraphs load(Path dir, GraphBackend backend, ShapeProfiles profiles) {
         Map<String, GraphSession> sessions = new LinkedHashMap<>();
@@ -74,6 +77,14 @@ final class AcvisGraphs implements AutoCloseable {
                 hashes.append(TensorRtPlanCache.sha256Hex(file));
                 sessions.put(graph, backend.open(graph, file, GraphContract.inputs(graph), GraphContract.outputs(graph),
                         profiles.of(graph)));
+            }
+            for (String graph : GraphContract.OPTIONAL_GRAPHS) {
+                Path file = dir.resolve(graph + ".onnx");
+                if (Files.isRegularFile(file)) {
+                    hashes.append(TensorRtPlanCache.sha256Hex(file));
+                    sessions.put(graph, backend.open(graph, file, GraphContract.inputs(graph),
+                            GraphContract.outputs(graph), profiles.of(graph)));
+                }
             }
             String modelId = TensorRtPlanCache.sha256Hex(hashes.toString().getBytes(StandardCharsets.UTF_8))
                     .substring(0, 12);
@@ -123,6 +134,25 @@ final class AcvisGraphs implements AutoCloseable {
                 AUDIO_FEATURES, HostTensor.of(audioFeatures, m, audioDim)), frameOutputs);
     }
 
+    /** Whether the model has the optional pixel graph (m_t without the frame decoder). */
+    boolean hasPixelGraph() {
+        return sessions.containsKey(PIXEL);
+    }
+
+    /**
+     * m_t alone for one image (planar RGB 0..255, resized): the pixel graph when the model has one, else the frame
+     * graph asked for its mask features only. m_t comes from the backbone and pixel decoder, which never see the
+     * audio, so zero audio features give the frame's own m_t (and the audio graph is skipped).
+     */
+    MaskFeatures maskFeatures(float[] image, int height, int width, int audioDim) {
+        HostTensor in = HostTensor.of(image, 1, 3, height, width);
+        HostTensor mf = hasPixelGraph()
+                ? session(PIXEL).run(Map.of(IMAGE, in), Set.of(MASK_FEATURES)).get(MASK_FEATURES)
+                : session(FRAME).run(Map.of(IMAGE, in, AUDIO_FEATURES, HostTensor.of(new float[audioDim], 1, audioDim)),
+                        Set.of(MASK_FEATURES)).get(MASK_FEATURES);
+        return new MaskFeatures(mf.dim(1), mf.dim(2), mf.dim(3), mf.data());
+    }
+
     /** Video graph over {@code t} frames (queries t x q x c, audio t x a). */
     Map<String, HostTensor> video(float[] queries, int t, int q, int c, float[] audio, int a) {
         return session(VIDEO).run(Map.of(FRAME_QUERIES, HostTensor.of(queries, t, q, c),
@@ -154,6 +184,11 @@ final class AcvisGraphs implements AutoCloseable {
         List<GraphSession> reverse = new ArrayList<>();
         for (String graph : GraphContract.GRAPHS) {
             reverse.add(0, sessions.get(graph));
+        }
+        for (String graph : GraphContract.OPTIONAL_GRAPHS) {
+            if (sessions.containsKey(graph)) {
+                reverse.add(0, sessions.get(graph));
+            }
         }
         reverse.forEach(GraphSession::close);
         backend.close();

@@ -3,6 +3,7 @@ package io.avisstream.avis.engine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.avisstream.avis.media.BinaryMask;
 import io.avisstream.avis.media.FrameDetections;
 
 /**
@@ -200,6 +202,12 @@ public final class BatchingEngine implements Engine {
     @Override
     public List<FrameDetections> decodeWindows(List<WindowRequest> batch) {
         return delegate.decodeWindows(batch);
+    }
+
+    /** One frame's own m_t: nothing to batch across streams, so straight through like the video stage. */
+    @Override
+    public Optional<List<BinaryMask>> masksFor(FrameRequest frame, List<float[]> maskEmbeddings) {
+        return delegate.masksFor(frame, maskEmbeddings);
     }
 
     @Override

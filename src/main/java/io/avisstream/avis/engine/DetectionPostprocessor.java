@@ -61,7 +61,8 @@ final class DetectionPostprocessor {
             if (c.score() > maskDecoder.threshold()) {
                 BinaryMask mask = masks.computeIfAbsent(c.maskRow(),
                         r -> maskDecoder.binaryMask(logits.perFrame().get(0), r * logits.planes().get(0), g));
-                kept.add(new Detection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), mask));
+                kept.add(new Detection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), mask,
+                        maskEmbedding(maskEmbed, c.query(), current.maskFeatures().channels())));
             }
         }
         kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
@@ -140,6 +141,11 @@ final class DetectionPostprocessor {
 
     private int videoQueries(float[] classLogits) {
         return classLogits.length / (numClasses + 1);
+    }
+
+    /** e_k of one query: what fresh masks of later frames are computed from ({@link AcvisEngine#masksFor}). */
+    private static float[] maskEmbedding(float[] maskEmbed, int query, int channels) {
+        return Arrays.copyOfRange(maskEmbed, query * channels, (query + 1) * channels);
     }
 
     private float[] similarity(float[] simEmbed, int query) {

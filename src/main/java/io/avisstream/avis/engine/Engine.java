@@ -1,7 +1,9 @@
 package io.avisstream.avis.engine;
 
 import java.util.List;
+import java.util.Optional;
 
+import io.avisstream.avis.media.BinaryMask;
 import io.avisstream.avis.media.FrameDetections;
 
 /**
@@ -37,6 +39,17 @@ public interface Engine extends AutoCloseable {
         FrameFeatures features = encodeFrames(List.of(frame)).get(0);
         FrameDetections detections = decodeWindows(List.of(window.request(features))).get(0);
         return new WindowDetections(detections, window.append(features, info().windowFrames()));
+    }
+
+    /**
+     * Fresh masks for a frame between inferences (spec: the masks of frame t are e_k . m_t): the frame's own mask
+     * features m_t against the mask embeddings e_k of an earlier inferred frame's detections
+     * ({@link io.avisstream.avis.media.Detection#maskEmbedding}). One mask per embedding, in order, at the frame's
+     * original size, thresholded as the inferred frame's masks are; only the image of {@code frame} is used. Empty
+     * when the engine cannot compute them (the caller then copies the inferred frame's masks).
+     */
+    default Optional<List<BinaryMask>> masksFor(FrameRequest frame, List<float[]> maskEmbeddings) {
+        return Optional.empty();
     }
 
     /** Cumulative stage times of the per-frame stage ({@link #encodeFrames}), or null when the engine keeps none. */

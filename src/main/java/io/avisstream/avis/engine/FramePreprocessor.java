@@ -27,6 +27,15 @@ final class FramePreprocessor {
         return new PreparedFrame(request.streamId(), request.seq(), g, chw, mel);
     }
 
+    /** The image side only (fresh masks need no audio): the resized planar RGB, no mel patch. */
+    PreparedFrame prepareImage(FrameRequest request) {
+        VideoFrame frame = request.frame();
+        FrameGeometry g = resizer.geometry(frame.width(), frame.height());
+        float[] chw = new float[3 * g.resizedWidth() * g.resizedHeight()];
+        resizer.resizeToChw(frame, g, chw, 0);
+        return new PreparedFrame(request.streamId(), request.seq(), g, chw, null);
+    }
+
     /** The mel patches of a batch, one after the other (a zero patch where a frame has none). */
     float[] melBatch(List<PreparedFrame> batch) {
         float[] mel = new float[batch.size() * LogMelFrontEnd.PATCH_LENGTH];

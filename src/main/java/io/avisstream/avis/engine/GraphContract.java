@@ -13,6 +13,9 @@ public final class GraphContract {
     public static final String VIDEO = "video";
     public static final String MASKS = "masks";
     public static final List<String> GRAPHS = List.of(AUDIO, FRAME, VIDEO, MASKS);
+    /** Optional: m_t alone (backbone + pixel decoder), the cheaper path to fresh masks; without it the frame graph. */
+    public static final String PIXEL = "pixel";
+    public static final List<String> OPTIONAL_GRAPHS = List.of(PIXEL);
 
     /** audio: (N,1,96,64) log-mel patches in, (N,A) quantised VGGish features out. */
     public static final String MEL = "mel";
@@ -38,6 +41,7 @@ public final class GraphContract {
             case FRAME -> List.of(IMAGE, AUDIO_FEATURES);
             case VIDEO -> List.of(FRAME_QUERIES, AUDIO_FEATURES);
             case MASKS -> List.of(MASK_EMBED, MASK_FEATURES);
+            case PIXEL -> List.of(IMAGE);
             default -> throw new IllegalArgumentException("unknown graph " + graph);
         };
     }
@@ -49,6 +53,7 @@ public final class GraphContract {
             case FRAME -> List.of(FRAME_QUERIES, MASK_FEATURES, PRED_LOGITS, PRED_MASKS);
             case VIDEO -> List.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED);
             case MASKS -> List.of(MASK_LOGITS);
+            case PIXEL -> List.of(MASK_FEATURES);
             default -> throw new IllegalArgumentException("unknown graph " + graph);
         };
     }

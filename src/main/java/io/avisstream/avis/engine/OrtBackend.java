@@ -9,6 +9,8 @@ import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * ONNX Runtime with the CPU, CUDA or TensorRT execution provider. Session options are tuned for latency:
@@ -16,9 +18,14 @@ import java.util.List;
  * execution, memory-pattern planning and (optionally) the CPU arena.
  */
 final class OrtBackend implements GraphBackend {
+    private static final Logger LOG = Logger.getLogger(OrtBackend.class);
 
     private final EngineSettings settings;
     private final OrtEnvironment environment;
+    /** Our reference on the native environment: ORT's own shutdown hook cannot free it under a run (see the class). */
+    private final OrtEnvironmentLease lease;
+    /** Sessions opened here whose native session is not closed yet (a close that timed out leaves one open). */
+    private final AtomicInteger openSessions = new AtomicInteger();
     private final ResourceLedger ledger;
     private final GpuProbe probe;
     private final TensorRtPlanCache planCache;
@@ -29,6 +36,10 @@ final class OrtBackend implements GraphBackend {
         this.ledger = ledger;
         this.probe = probe;
         this.planCache = new TensorRtPlanCache(settings.tensorrtCacheDir());
+        this.lease = OrtEnvironmentLease.acquire(environment);
+        if (lease.held()) {
+            ledger.opened("ort-env-lease");
+        }
     }
 
     /** Checks that the configured execution provider exists in the loaded natives; fails with one sentence if not. */
@@ -72,7 +83,10 @@ final class OrtBackend implements GraphBackend {
     @Override
     public GraphSession open(String graph, Path file, List<String> inputs, List<String> outputs, ShapeProfile profile) {
         try (OrtSession.SessionOptions options = options(graph, file, profile)) {
-            return new OrtGraphSession(graph, file, environment, options, inputs, outputs, ledger);
+            // Counted down when the native session is closed (also when the constructor fails).
+            openSessions.incrementAndGet();
+            return new OrtGraphSession(graph, file, environment, options, inputs, outputs, ledger,
+                    openSessions::decrementAndGet);
         } catch (OrtException e) {
             throw new EngineException("graph '" + graph + "': invalid ONNX Runtime session options: " + e.getMessage(), e);
         }
@@ -121,8 +135,23 @@ final class OrtBackend implements GraphBackend {
                 settings.fp16(), profile.describe());
     }
 
+    /**
+     * Releases this backend's reference on the ONNX Runtime environment, after the engine closed its sessions (the
+     * last step of shutdown: Kafka Streams, then the sessions, then the environment). A session whose run did not end
+     * in time is still open: then the environment stays held until the process exits, never freed under that run.
+     */
     @Override
     public void close() {
-        // The OrtEnvironment is a process-wide singleton owned by ONNX Runtime; sessions are closed by the engine.
+        int open = openSessions.get();
+        if (open > 0) {
+            LOG.warnf("%d ONNX Runtime session(s) still in use: the ONNX Runtime environment is left to the process exit",
+                    open);
+            return;
+        }
+        if (lease.held()) {
+            lease.release();
+            ledger.closed("ort-env-lease");
+            LOG.debug("ONNX Runtime environment reference released");
+        }
     }
 }

@@ -38,15 +38,19 @@ final class OrtGraphSession implements GraphSession {
     // A run holds the read lock, close the write lock: closing the native session under a running inference (a stream
     // thread still busy when shutdown disposes the engine) crashes the JVM in native code instead of failing a call.
     private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+    /** Told once the native session is closed (the backend releases the environment only after every session). */
+    private final Runnable onClosed;
 
     OrtGraphSession(String graph, Path file, OrtEnvironment environment, OrtSession.SessionOptions options,
-            List<String> requiredInputs, List<String> requiredOutputs, ResourceLedger ledger) {
+            List<String> requiredInputs, List<String> requiredOutputs, ResourceLedger ledger, Runnable onClosed) {
         this.graph = graph;
+        this.onClosed = onClosed;
         this.environment = environment;
         this.ledger = ledger;
         try {
             this.session = environment.createSession(file.toString(), options);
         } catch (OrtException e) {
+            onClosed.run();
             throw new EngineException("graph '" + graph + "': ONNX Runtime cannot load " + file + ": " + e.getMessage(),
                     e);
         }
@@ -200,6 +204,7 @@ final class OrtGraphSession implements GraphSession {
         } finally {
             inUse.writeLock().unlock();
             ledger.closed("ort-session");
+            onClosed.run();
         }
     }
 }

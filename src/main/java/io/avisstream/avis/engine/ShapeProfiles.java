@@ -37,6 +37,10 @@ public record ShapeProfiles(Map<String, ShapeProfile> byGraph) {
                                 new long[] {b, 3, MAX_SIDE, MAX_SIDE})
                         .input(GraphContract.AUDIO_FEATURES, new long[] {1, a}, new long[] {b, a}, new long[] {b, a})
                         .build(),
+                GraphContract.PIXEL, ShapeProfile.builder()
+                        .input(GraphContract.IMAGE, new long[] {1, 3, MIN_SIDE, MIN_SIDE}, new long[] {1, 3, 360, 640},
+                                new long[] {1, 3, MAX_SIDE, MAX_SIDE})
+                        .build(),
                 GraphContract.VIDEO, ShapeProfile.builder()
                         .input(GraphContract.FRAME_QUERIES, new long[] {1, q, c}, new long[] {w, q, c}, new long[] {w, q, c})
                         .input(GraphContract.AUDIO_FEATURES, new long[] {1, a}, new long[] {w, a}, new long[] {w, a})

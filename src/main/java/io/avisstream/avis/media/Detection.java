@@ -8,6 +8,19 @@ package io.avisstream.avis.media;
  * @param score class probability x mask score, as the official inference computes it
  * @param similarity the query's similarity embedding, used to link detections to tracks across windows
  * @param mask binary mask at the frame's original size
+ * @param maskEmbedding the query's mask embedding e_k (empty when the engine gives none): with any frame's mask
+ *        features m_t it gives that frame's mask e_k . m_t, which is how frames between inferences get fresh masks
  */
-public record Detection(int queryIndex, int classId, float score, float[] similarity, BinaryMask mask) {
+public record Detection(int queryIndex, int classId, float score, float[] similarity, BinaryMask mask,
+        float[] maskEmbedding) {
+    private static final float[] NONE = new float[0];
+
+    public Detection {
+        maskEmbedding = maskEmbedding == null ? NONE : maskEmbedding;
+    }
+
+    /** A detection without a mask embedding (engines that cannot recompute masks). */
+    public Detection(int queryIndex, int classId, float score, float[] similarity, BinaryMask mask) {
+        this(queryIndex, classId, score, similarity, mask, NONE);
+    }
 }

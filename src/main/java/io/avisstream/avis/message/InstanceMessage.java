@@ -2,6 +2,10 @@ package io.avisstream.avis.message;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
+
 /**
  * One sounding-object instance of a frame in {@code avis.masks.v1}.
  *
@@ -11,10 +15,14 @@ import java.util.List;
  * @param score class probability x mask score
  * @param sounding whether the object is counted as sounding in this frame (see README, "Sounding flag")
  * @param bbox {@code [x, y, w, h]} of the mask's pixel extent
- * @param mask COCO compressed RLE at the frame's original size
+ * @param mask COCO compressed RLE at the frame's original size; empty (all zeros) when {@code maskDropped}
+ * @param maskDropped the exact mask did not fit the masks topic's record size limit and was left out ({@code bbox}
+ *        still holds its extent); written only when true
  */
 public record InstanceMessage(long trackId, int classId, String className, float score, boolean sounding,
-        List<Integer> bbox, RleMask mask) {
+        List<Integer> bbox, RleMask mask,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        @JacksonInject(value = Json.ABSENT_FALSE, useInput = OptBoolean.TRUE) boolean maskDropped) {
     public InstanceMessage {
         if (trackId < 1) {
             throw new IllegalArgumentException("trackId must be >= 1, got " + trackId);
@@ -29,5 +37,16 @@ public record InstanceMessage(long trackId, int classId, String className, float
             throw new IllegalArgumentException("mask and className are required");
         }
         bbox = List.copyOf(bbox);
+    }
+
+    public InstanceMessage(long trackId, int classId, String className, float score, boolean sounding,
+            List<Integer> bbox, RleMask mask) {
+        this(trackId, classId, className, score, sounding, bbox, mask, false);
+    }
+
+    /** This instance with its mask left out: an all-zero mask of the same size, {@code maskDropped} set. */
+    public InstanceMessage withoutMask() {
+        return new InstanceMessage(trackId, classId, className, score, sounding, bbox, RleMask.empty(mask.height(),
+                mask.width()), true);
     }
 }

@@ -21,6 +21,31 @@ public record RleMask(List<Integer> size, String counts) {
         return new RleMask(List.of(height, width), counts);
     }
 
+    /**
+     * The all-zero mask of {@code height x width}: one run of {@code height * width} zeros, in COCO's compressed
+     * string form (never allocates the mask).
+     */
+    public static RleMask empty(int height, int width) {
+        return of(height, width, compressSingleRun((long) height * width));
+    }
+
+    /** pycocotools' rleToString for the counts [n]: 5 bits per char, continuation bit 0x20, offset 48. */
+    private static String compressSingleRun(long n) {
+        StringBuilder out = new StringBuilder();
+        long x = n;
+        boolean more = true;
+        while (more) {
+            long c = x & 0x1f;
+            x >>= 5;
+            more = (c & 0x10) != 0 ? x != -1 : x != 0;
+            if (more) {
+                c |= 0x20;
+            }
+            out.append((char) (c + 48));
+        }
+        return out.toString();
+    }
+
     public int height() {
         return size.get(0);
     }

@@ -1,6 +1,7 @@
 package io.avisstream.avis.metrics;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.avisstream.avis.engine.BatchingEngine;
@@ -10,13 +11,15 @@ import io.avisstream.avis.engine.FrameFeatures;
 import io.avisstream.avis.engine.FrameRequest;
 import io.avisstream.avis.engine.StageTimings;
 import io.avisstream.avis.engine.WindowRequest;
+import io.avisstream.avis.media.BinaryMask;
 import io.avisstream.avis.media.FrameDetections;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 
 /**
  * The engine with its calls timed: {@code encode} (per-frame stage: log-mel, audio and frame graphs), {@code decode}
- * (video graph and candidate scoring) and {@code post} (mask decoding at frame size, read from the engine's own
+ * (video graph and candidate scoring), {@code fresh} (fresh masks of a frame between inferences) and {@code post}
+ * (mask decoding at frame size, read from the engine's own
  * {@link StageTimings} as the post-processing time its video-stage call added; absent for engines that keep none),
  * plus the frames per frame-graph call (the cross-stream batch when the engine batches, else the caller's).
  * With several stream threads the post share of one call may include another thread's; the sums stay right.
@@ -27,11 +30,13 @@ final class MeteredEngine implements Engine {
     private final Timer encode;
     private final Timer decode;
     private final Timer post;
+    private final Timer fresh;
     private final DistributionSummary batchSize;
     private final boolean batchesReported;
 
-    MeteredEngine(Engine delegate, Timer encode, Timer decode, Timer post, DistributionSummary batchSize) {
+    MeteredEngine(Engine delegate, Timer encode, Timer decode, Timer post, Timer fresh, DistributionSummary batchSize) {
         this.delegate = delegate;
+        this.fresh = fresh;
         this.encode = encode;
         this.decode = decode;
         this.post = post;
@@ -72,6 +77,16 @@ final class MeteredEngine implements Engine {
         decode.record(total - postNanos, TimeUnit.NANOSECONDS);
         if (timings != null) {
             post.record(postNanos, TimeUnit.NANOSECONDS);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<List<BinaryMask>> masksFor(FrameRequest frame, List<float[]> maskEmbeddings) {
+        long t0 = System.nanoTime();
+        Optional<List<BinaryMask>> out = delegate.masksFor(frame, maskEmbeddings);
+        if (out.isPresent()) {
+            fresh.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         }
         return out;
     }

@@ -95,7 +95,7 @@ public class PipelineMetrics implements PipelineObserver {
 
     @Override
     public Engine engine(Engine engine) {
-        return new MeteredEngine(engine, stage("encode"), stage("decode"), stage("post"),
+        return new MeteredEngine(engine, stage("encode"), stage("decode"), stage("post"), stage("fresh"),
                 DistributionSummary.builder("avis.engine.batch.size").description("frames per frame-graph call")
                         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry));
     }

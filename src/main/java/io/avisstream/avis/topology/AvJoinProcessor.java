@@ -58,14 +58,22 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     private KeyValueStore<Bytes, byte[]> audio;
     private KeyValueStore<String, byte[]> clocks;
     /**
-     * Wall-clock time of each stream's last record seen by THIS processor instance. Deliberately not stored: after a
-     * restart or a rebalance, idleness is measured from records of the current incarnation (and from its start for
-     * streams that have buffered frames but no record yet), never from a time saved before the downtime, so the
-     * records already written while the instance was down are read before an idle flush can fire and the output
-     * is the one a failure-free run gives.
+     * When each stream's last record was seen by THIS processor instance: wall time and the thread's busy time
+     * ({@link ThreadBusy}) then. Deliberately not stored: after a restart or a rebalance, idleness is measured from
+     * records of the current incarnation (and from its first processing loop for streams that have buffered frames
+     * but no record yet), never from a time saved before the downtime, so the records already written while the
+     * instance was down are read before an idle flush can fire and the output is the one a failure-free run gives.
+     * Idle time is wall time minus the thread's busy time since: waiting for input, not for the thread.
      */
-    private final Map<String, Long> lastSeenMs = new HashMap<>();
-    private long startedMs;
+    private final Map<String, Seen> lastSeen = new HashMap<>();
+    /** The first time this incarnation ran (a record or a punctuation), not its init: restoring other tasks is not idleness. */
+    private Seen started;
+
+    private record Seen(long wallMs, long busyMs) {
+        long idleMs(long nowMs, long busyNowMs) {
+            return (nowMs - wallMs) - (busyNowMs - busyMs);
+        }
+    }
 
     AvJoinProcessor(TopologySettings settings, PipelineObserver observer, DeadLetterRouting deadLetters) {
         this.settings = settings;
@@ -80,9 +88,10 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         this.frames = context.getStateStore(TopologyNames.JOIN_FRAMES_STORE);
         this.audio = context.getStateStore(TopologyNames.JOIN_AUDIO_STORE);
         this.clocks = context.getStateStore(TopologyNames.JOIN_CLOCK_STORE);
-        // Processors are initialised once the task's stores are restored, just before it processes records.
-        this.startedMs = context.currentSystemTimeMs();
-        this.lastSeenMs.clear();
+        // Processors are initialised once the task's stores are restored; the thread may still restore other tasks
+        // before it processes any: idleness counts from this incarnation's first record or punctuation.
+        this.started = null;
+        this.lastSeen.clear();
         long every = Math.max(100, Math.min(1000, settings.idleFlush().toMillis() / 4));
         context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
     }
@@ -91,7 +100,11 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
         String stream = record.key();
-        lastSeenMs.put(stream, now);
+        Seen seen = new Seen(now, ThreadBusy.millis());
+        if (started == null) {
+            started = seen;
+        }
+        lastSeen.put(stream, seen);
         StreamClock clock = loadClock(stream, now).withActivity(now);
         if (record.value() instanceof DecodedFrame frame) {
             clock = onFrame(record, stream, clock, frame);
@@ -102,7 +115,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         }
         clocks.put(stream, JoinStateCodec.encodeClock(clock));
         if (clock.pendingFrames() == 0) {
-            lastSeenMs.remove(stream); // nothing to flush: keeps the map as small as the set of waiting streams
+            lastSeen.remove(stream); // nothing to flush: keeps the map as small as the set of waiting streams
         }
     }
 
@@ -255,25 +268,41 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     }
 
     /**
-     * Wall-clock punctuation: a stream without records for idle-flush (in this incarnation, see {@link #lastSeenMs})
-     * gets its buffered frames emitted. The stored {@code lastActivityWallMs} is not used for this decision.
+     * Wall-clock punctuation: a stream without records for idle-flush (in this incarnation, see {@link #lastSeen}:
+     * wall time the thread spent waiting, not working on other records) gets its buffered frames emitted. The stored
+     * {@code lastActivityWallMs} is not used for this decision.
      */
     private void flushIdleStreams(long now) {
+        long t0 = System.nanoTime();
+        try {
+            flushIdleStreamsTimed(now);
+        } finally {
+            ThreadBusy.add(System.nanoTime() - t0);
+        }
+    }
+
+    private void flushIdleStreamsTimed(long now) {
+        long busy = ThreadBusy.millis();
+        if (started == null) {
+            started = new Seen(now, busy);
+        }
         List<KeyValue<String, StreamClock>> idle = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = clocks.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 StreamClock clock = JoinStateCodec.decodeClock(kv.value);
-                long lastSeen = lastSeenMs.getOrDefault(kv.key, startedMs);
-                if (clock.pendingFrames() > 0 && now - lastSeen >= settings.idleFlush().toMillis()) {
+                Seen seen = lastSeen.getOrDefault(kv.key, started);
+                if (clock.pendingFrames() > 0 && seen.idleMs(now, busy) >= settings.idleFlush().toMillis()) {
                     idle.add(KeyValue.pair(kv.key, clock));
                 }
             }
         }
         for (KeyValue<String, StreamClock> kv : idle) {
-            LOG.debugf("idle flush stream=%s pending=%d", kv.key, kv.value.pendingFrames());
+            LOG.debugf("idle flush stream=%s pending=%d last record %d ms ago (wall), thread busy %d ms of it", kv.key,
+                    kv.value.pendingFrames(), now - lastSeen.getOrDefault(kv.key, started).wallMs(),
+                    busy - lastSeen.getOrDefault(kv.key, started).busyMs());
             clocks.put(kv.key, JoinStateCodec.encodeClock(drain(kv.key, kv.value, true)));
-            lastSeenMs.remove(kv.key);
+            lastSeen.remove(kv.key);
         }
     }
 }

@@ -82,14 +82,19 @@ public final class AvisTopology {
         topology.addProcessor(FRAMES_DECODE, () -> IngressProcessor.frames(settings, observer, deadLetters), FRAMES_SOURCE);
         topology.addProcessor(AUDIO_DECODE, () -> IngressProcessor.audio(settings, observer, deadLetters), AUDIO_SOURCE);
         topology.addProcessor(JOIN, () -> new AvJoinProcessor(settings, observer, deadLetters), FRAMES_DECODE, AUDIO_DECODE);
-        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings, observer), JOIN);
+        // Every masks record is made to fit the masks topic (MasksFit): a refused record would fail the transaction
+        // and the task would retry the same frame for ever.
+        int masksBudget = MasksFit.budget(contract.masks().maxMessageBytes());
+        topology.addProcessor(INFER, () -> new InferenceProcessor(engine, settings, observer, masksBudget), JOIN);
         topology.addProcessor(EVENTS, () -> new EventsProcessor(settings, engine.info()::className, observer), INFER);
 
         topology.addStateStore(bytesStore(JOIN_FRAMES_STORE, largeChangelog), JOIN);
         topology.addStateStore(bytesStore(JOIN_AUDIO_STORE, bufferChangelog), JOIN);
         topology.addStateStore(stringStore(JOIN_CLOCK_STORE), JOIN);
         topology.addStateStore(stringStore(TRACKER_STORE), INFER);
-        topology.addStateStore(stringStore(LAST_MASKS_STORE), INFER);
+        // Holds the stream's last inferred masks record (fitted to the masks topic): its changelog takes what that takes.
+        topology.addStateStore(stringStore(LAST_MASKS_STORE,
+                Map.of("max.message.bytes", Integer.toString(contract.masks().maxMessageBytes()))), INFER);
         topology.addStateStore(stringStore(EVENTS_STORE), EVENTS);
 
         topology.addSink(MASKS_SINK, contract.masks().name(), Serdes.String().serializer(),
@@ -120,8 +125,12 @@ public final class AvisTopology {
     }
 
     private static StoreBuilder<?> stringStore(String name) {
+        return stringStore(name, Map.of());
+    }
+
+    private static StoreBuilder<?> stringStore(String name, Map<String, String> changelogConfig) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-                .withLoggingEnabled(Map.of());
+                .withLoggingEnabled(changelogConfig);
     }
 
 }

@@ -15,4 +15,14 @@ public interface InferenceConfig {
      */
     @WithDefault("1")
     double fps();
+
+    /**
+     * Fresh masks between inferences, per second of stream time: the first frame of each 1/mask-fps slot (pts grid
+     * anchored like {@link #fps()}'s) gets masks from its own mask features and the last inferred frame's mask
+     * embeddings, with that frame's instances (ids, classes, scores, sounding); frames in between copy the newest
+     * masks. 0 = off (every frame between inferences copies the inferred masks); at or above the stream's frame rate
+     * every frame. Default from the per-frame cost measured in {@code engines/RESULTS.md} ("Fresh masks").
+     */
+    @WithDefault(TopologySettings.DEFAULT_MASK_FPS)
+    double maskFps();
 }

@@ -11,12 +11,15 @@ import io.avisstream.avis.tracking.TrackerState;
 
 /**
  * Binary layout of {@link InferenceState}, the value of the tracker store (big-endian). The first byte is the
- * format version; every version ever written stays readable. v2 is still the current layout: splitting the state by
- * owner (sampling clock, model window, track table) changed the Java types, not the bytes, so stores written before
- * read as they are and nothing needs migrating.
+ * format version; every version ever written stays readable. Splitting the state by owner (sampling clock, model
+ * window, track table) changed the Java types, not the bytes. A state without a mask source is still written as v2,
+ * byte for byte as before, so a release without fresh masks reads it after a rollback; v3 only adds the mask source.
  *
  * <pre>
- * v2 (current):
+ * v3 (current, with a mask source): the v2 layout, then
+ *   i64 maskSourceSeq | i32 instanceCount, then per instance: i64 trackId | i32 classId | f32 score | u8 sounding
+ *                                  | i32 d | d x f32 maskEmbedding
+ * v2:
  *   u8 version=2 | i64 nextTrackId | i64 frameIndex        (tracker)
  *   | i64 anchorPts | i64 lastSampledSlot                  (sampling clock)
  *   i32 windowCount, then per frame (window): i64 seq | i32 q | q x f16 frameQueries | i32 a | a x f32 audioFeatures
@@ -29,7 +32,8 @@ import io.avisstream.avis.tracking.TrackerState;
 public final class InferenceStateCodec {
     public static final byte V1 = 1;
     public static final byte V2 = 2;
-    public static final byte CURRENT = V2;
+    public static final byte V3 = 3;
+    public static final byte CURRENT = V3;
 
     private InferenceStateCodec() {
     }
@@ -44,8 +48,16 @@ public final class InferenceStateCodec {
         for (Track t : s.tracks()) {
             size += 8 + 4 + 4 + 4 * t.embedding().length + 8 + 8 + 4 + 1;
         }
+        MaskSource masks = state.masks();
+        boolean v3 = masks.seq() >= 0;
+        if (v3) {
+            size += 8 + 4;
+            for (MaskSource.Instance i : masks.instances()) {
+                size += 8 + 4 + 4 + 1 + 4 + 4 * i.embedding().length;
+            }
+        }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(CURRENT).putLong(s.nextTrackId()).putLong(s.frameIndex()).putLong(state.clock().anchorPts())
+        b.put(v3 ? V3 : V2).putLong(s.nextTrackId()).putLong(s.frameIndex()).putLong(state.clock().anchorPts())
                 .putLong(state.clock().lastSampledSlot());
         b.putInt(window.size());
         for (PastFrame f : window) {
@@ -66,6 +78,16 @@ public final class InferenceStateCodec {
             }
             b.putLong(t.firstSeen()).putLong(t.lastSeen()).putInt(t.hits()).put((byte) (t.sounding() ? 1 : 0));
         }
+        if (v3) {
+            b.putLong(masks.seq()).putInt(masks.instances().size());
+            for (MaskSource.Instance i : masks.instances()) {
+                b.putLong(i.trackId()).putInt(i.classId()).putFloat(i.score()).put((byte) (i.sounding() ? 1 : 0))
+                        .putInt(i.embedding().length);
+                for (float e : i.embedding()) {
+                    b.putFloat(e);
+                }
+            }
+        }
         return b.array();
     }
 
@@ -76,7 +98,7 @@ public final class InferenceStateCodec {
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = b.get();
-        if (version != V1 && version != V2) {
+        if (version != V1 && version != V2 && version != V3) {
             throw new IllegalStateException("unknown inference state format version " + version);
         }
         long nextTrackId = b.getLong();
@@ -117,10 +139,29 @@ public final class InferenceStateCodec {
                 tracks.add(new Track(id, classId, e, lastSeen, lastSeen, 1, false));
             }
         }
+        MaskSource masks = version >= V3 ? readMaskSource(b) : MaskSource.none();
         if (b.hasRemaining()) {
             throw new IllegalStateException("inference state v" + version + " has " + b.remaining() + " trailing bytes");
         }
         return new InferenceState(new SamplingClock(anchorPts, lastSampledSlot), new StreamWindow(history),
-                new TrackerState(nextTrackId, frameIndex, tracks));
+                new TrackerState(nextTrackId, frameIndex, tracks), masks);
+    }
+
+    private static MaskSource readMaskSource(ByteBuffer b) {
+        long seq = b.getLong();
+        int count = b.getInt();
+        List<MaskSource.Instance> instances = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            long trackId = b.getLong();
+            int classId = b.getInt();
+            float score = b.getFloat();
+            boolean sounding = b.get() != 0;
+            float[] e = new float[b.getInt()];
+            for (int k = 0; k < e.length; k++) {
+                e[k] = b.getFloat();
+            }
+            instances.add(new MaskSource.Instance(trackId, classId, score, sounding, e));
+        }
+        return new MaskSource(seq, instances);
     }
 }

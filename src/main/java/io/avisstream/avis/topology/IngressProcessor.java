@@ -54,6 +54,16 @@ final class IngressProcessor implements Processor<byte[], byte[], Object, Object
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        long t0 = System.nanoTime();
+        try {
+            processTimed(record);
+        } finally {
+            // Everything one input record costs downstream (join, inference, events) counts as this thread's work.
+            ThreadBusy.add(System.nanoTime() - t0);
+        }
+    }
+
+    private void processTimed(Record<byte[], byte[]> record) {
         try {
             String streamId = decodeKey(record.key());
             if (frames) {

@@ -34,4 +34,17 @@ public record SamplingClock(long anchorPts, long lastSampledSlot) {
         long slot = Math.floorDiv(pts - anchor + JITTER_MICROS, periodMicros);
         return slot > lastSampledSlot ? Optional.of(new SamplingClock(anchor, slot)) : Optional.empty();
     }
+
+    /**
+     * Whether a frame at {@code pts} opens a new slot of a second grid ({@code avis.inference.mask-fps}), anchored like
+     * this one, after a frame at {@code previousPts}: the first frame of each slot gets fresh masks. Needs no state of
+     * its own: the caller passes the pts of the last frame whose masks were computed.
+     */
+    public boolean newSlot(long pts, long previousPts, long periodMicros) {
+        if (anchorPts < 0) {
+            return false;
+        }
+        return Math.floorDiv(pts - anchorPts + JITTER_MICROS, periodMicros)
+                > Math.floorDiv(previousPts - anchorPts + JITTER_MICROS, periodMicros);
+    }
 }

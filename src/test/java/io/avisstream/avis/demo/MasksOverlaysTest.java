@@ -61,6 +61,30 @@ class MasksOverlaysTest {
     }
 
     @Test
+    void shouldSayWhenAFramesMasksAreFreshAndDrawThemInsteadOfTheSourceFrames() {
+        // Given frame 0 inferred, frame 1 with fresh masks (its own pixels), frame 2 copying frame 1's
+        byte[] moved = new byte[24];
+        moved[7] = 1;
+        InstanceMessage inferred = new InstanceMessage(1, 0, "person", 0.5f, true, List.of(0, 0, 1, 1),
+                RleMask.of(4, 6, CocoRle.encode(new BinaryMask(6, 4, new byte[24]))));
+        InstanceMessage fresh = new InstanceMessage(1, 0, "person", 0.5f, true, List.of(1, 1, 1, 1),
+                RleMask.of(4, 6, CocoRle.encode(new BinaryMask(6, 4, moved))));
+        List<MasksMessage> records = List.of(
+                new MasksMessage("s", 0, 0, 6, 4, "complete", true, 0, "test", List.of(inferred)),
+                new MasksMessage("s", 1, 40_000, 6, 4, "complete", false, 0, 1L, "test", List.of(fresh)),
+                new MasksMessage("s", 2, 80_000, 6, 4, "complete", false, 0, 1L, "test", List.of(fresh)));
+
+        // When
+        var overlays = MasksOverlays.all(records);
+
+        // Then
+        assertThat(overlays.get(1L).note()).isEqualTo("FRESH FROM 0");
+        assertThat(overlays.get(2L).note()).isEqualTo("FROM 0");
+        assertThat(overlays.get(1L).instances().get(0).mask().data()).containsExactly(moved);
+        assertThat(overlays.get(2L).instances().get(0)).isSameAs(overlays.get(1L).instances().get(0));
+    }
+
+    @Test
     void shouldDrawABoxOnlyWhenTheMaskSizeDoesNotMatchTheFrame() {
         InstanceMessage instance = new InstanceMessage(1, 0, "person", 0.5f, false, List.of(0, 0, 1, 1),
                 RleMask.of(2, 2, CocoRle.encode(new BinaryMask(2, 2, new byte[4]))));

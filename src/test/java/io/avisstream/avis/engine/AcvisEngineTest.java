@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.avisstream.avis.media.AudioWindow;
+import io.avisstream.avis.media.BinaryMask;
 import io.avisstream.avis.media.Detection;
 import io.avisstream.avis.media.FrameDetections;
 import io.avisstream.avis.media.VideoFrame;
@@ -95,11 +97,69 @@ class AcvisEngineTest {
             assertThat(d.similarity()).hasSize(engine.similarityDim());
         }
         assertThat(scores).isSortedAccordingTo(java.util.Comparator.reverseOrder());
-        assertThat(ledger.opens("ort-session")).isEqualTo(4);
+        assertThat(ledger.opens("ort-session")).as("four graphs and the optional pixel graph").isEqualTo(5);
         assertThat(ledger.opens("ort-tensor")).isPositive();
         assertThat(ledger.openHandles()).as("native handles left open: %s", ledger).isZero();
         assertThatThrownBy(() -> engine.encodeFrames(requests)).isInstanceOf(EngineException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void shouldReproduceAnInferredFramesMasksFromTheOptionalPixelGraphsMaskFeaturesAndItsDetectionsEmbeddings() {
+        try (AcvisEngine engine = EngineFactory.create(TinyModel.settings().withScoring(100, 0f), new ResourceLedger(),
+                GpuProbe.none())) {
+            assertThat(engine.freshMaskGraph()).isEqualTo(GraphContract.PIXEL);
+            assertFreshMasksReproduceTheInferredOnes(engine);
+        }
+    }
+
+    @Test
+    void shouldReproduceAnInferredFramesMasksFromTheFrameGraphWhenTheModelHasNoPixelGraph(@TempDir Path dir)
+            throws Exception {
+        // Given the bundled model without its optional graph
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(TinyModel.dir())) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                if (!f.getFileName().toString().equals("pixel.onnx")) {
+                    java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+        }
+        EngineSettings settings = EngineSettings.defaults(dir).withThreads(2).withWarmUp(false).withScoring(100, 0f);
+        try (AcvisEngine engine = EngineFactory.create(settings, new ResourceLedger(), GpuProbe.none())) {
+            assertThat(engine.freshMaskGraph()).isEqualTo(GraphContract.FRAME);
+            assertFreshMasksReproduceTheInferredOnes(engine);
+        }
+    }
+
+    private static void assertFreshMasksReproduceTheInferredOnes(AcvisEngine engine) {
+        // Given the detections of an inferred frame (threshold 0: every top-k candidate has a mask)
+        FrameRequest inferred = new FrameRequest("cam", 1, 0, frame(320, 180, SEED), tone(440, AudioCoverage.COMPLETE));
+        FrameRequest later = new FrameRequest("cam", 5, 160_000, frame(200, 150, SEED + 9), tone(440,
+                AudioCoverage.COMPLETE));
+        FrameFeatures features = engine.encodeFrames(List.of(inferred)).get(0);
+        List<Detection> detections = engine.decodeWindows(List.of(StreamWindow.empty().request(features))).get(0)
+                .detections();
+        List<float[]> embeddings = detections.stream().map(Detection::maskEmbedding).toList();
+
+        // When fresh masks are computed for the same image, without its audio (m_t never sees it), and for another
+        List<BinaryMask> same = engine.masksFor(new FrameRequest("cam", 1, 0, inferred.frame(), AudioWindow.silence()),
+                embeddings).orElseThrow();
+        List<BinaryMask> other = engine.masksFor(later, embeddings).orElseThrow();
+
+        // Then e_k . m_t on the inferred frame is its detections' masks, bit for bit
+        assertThat(detections).isNotEmpty();
+        assertThat(embeddings).allSatisfy(e -> assertThat(e).hasSize(features.maskFeatures().channels()));
+        assertThat(same).hasSameSizeAs(detections);
+        for (int k = 0; k < detections.size(); k++) {
+            assertThat(same.get(k).data()).as("candidate %d", k).containsExactly(detections.get(k).mask().data());
+        }
+        // ... and another frame gets masks at its own size
+        assertThat(other).hasSameSizeAs(detections).allSatisfy(m -> {
+            assertThat(m.width()).isEqualTo(200);
+            assertThat(m.height()).isEqualTo(150);
+        });
+        assertThat(engine.masksFor(later, List.of())).contains(List.of());
+        assertThat(engine.maskTimings().micros(StageTimings.Stage.INFERENCE)).isPositive();
     }
 
     @Test

@@ -39,6 +39,28 @@ class MessageCodecTest {
     }
 
     @Test
+    void shouldSayWhichFramesPixelsTheMasksCameFromAndReadRecordsWrittenBeforeMaskSeqAsCopies() {
+        // Given a record with fresh masks, and a record as releases before fresh masks wrote it (no maskSeq)
+        MasksMessage fresh = new MasksMessage("cam", 7, 280_000, 2, 1, "complete", false, 5, 7L, "ort-cpu", List.of());
+        String old = "{\"streamId\":\"cam\",\"seq\":7,\"ptsMicros\":280000,\"width\":2,\"height\":1,"
+                + "\"audio\":\"complete\",\"inferred\":false,\"sourceSeq\":5,\"engine\":\"ort-cpu\",\"instances\":[]}";
+
+        // When
+        String written = new String(MessageCodec.MASKS.encode(fresh), StandardCharsets.UTF_8);
+        MasksMessage read = MessageCodec.MASKS.decode(old.getBytes(StandardCharsets.UTF_8));
+
+        // Then
+        assertThat(written).contains("\"sourceSeq\":5,\"maskSeq\":7,");
+        assertThat(MessageCodec.MASKS.decode(MessageCodec.MASKS.encode(fresh)).freshMasks()).isTrue();
+        assertThat(read.maskSeq()).isEqualTo(5L);
+        assertThat(read.freshMasks()).isFalse();
+        assertThatThrownBy(() -> new MasksMessage("cam", 7, 0, 2, 1, "complete", false, 5, 8L, "e", List.of()))
+                .hasMessageContaining("maskSeq");
+        assertThatThrownBy(() -> new MasksMessage("cam", 7, 0, 2, 1, "complete", true, 7, 5L, "e", List.of()))
+                .hasMessageContaining("maskSeq");
+    }
+
+    @Test
     void shouldRejectSchemaViolationsWithTheReason() {
         assertThatThrownBy(() -> MessageCodec.FRAMES.decode(
                 "{\"streamId\":\"cam\",\"seq\":1,\"ptsMicros\":0,\"width\":1,\"height\":1,\"encoding\":\"png\",\"data\":\"AAD/\"}"

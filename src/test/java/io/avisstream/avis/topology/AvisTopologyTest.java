@@ -276,9 +276,9 @@ class AvisTopologyTest {
     // ---------------------------------------------------------------- sampling, tracking, events
 
     @Test
-    void shouldInferOneFramePerSecondAndCopyInstancesToTheOthers() {
-        // Given 2 s of frames at 25 fps with 3 s of audio
-        start();
+    void shouldInferOneFramePerSecondAndCopyInstancesToTheOthersWhenFreshMasksAreOff() {
+        // Given 2 s of frames at 25 fps with 3 s of audio, mask-fps 0
+        start(TopologySettings.defaults().withMaskFps(0));
         for (int i = 0; i < 30; i++) {
             audio.pipeInput(CAM, chunk(CAM, i, true));
         }
@@ -288,15 +288,103 @@ class AvisTopologyTest {
             frames.pipeInput(CAM, frame(CAM, s));
         }
 
-        // Then frames 0 and 25 are inferred; every other frame points at the last inferred one
+        // Then frames 0 and 25 are inferred; every other frame copies the last inferred one, masks included
         List<MasksMessage> out = masks.readValuesToList();
         assertThat(out).hasSize(50);
         assertThat(out).filteredOn(MasksMessage::inferred).extracting(MasksMessage::seq).containsExactly(0L, 25L);
         assertThat(out.get(24).sourceSeq()).isEqualTo(0);
         assertThat(out.get(49).sourceSeq()).isEqualTo(25);
         assertThat(out.get(24).instances()).isEqualTo(out.get(0).instances());
+        assertThat(out).extracting(MasksMessage::maskSeq).containsExactlyElementsOf(
+                out.stream().map(MasksMessage::sourceSeq).toList());
+        assertThat(out).noneMatch(MasksMessage::freshMasks);
         assertThat(engine.encodedFrames()).isEqualTo(2);
+        assertThat(engine.refreshedFrames()).isZero();
         assertThat(out.get(0).engine()).isEqualTo(DeterministicTestEngine.NAME);
+    }
+
+    @Test
+    void shouldGiveEveryFrameBetweenInferencesFreshMasksThatFollowTheMovingObjectWithTheSameIds() {
+        // Given a red square moving 1 px per frame, 2 s at 25 fps, inference at 1 fps, fresh masks at 25 fps
+        start(TopologySettings.defaults().withMaskFps(25));
+        for (int i = 0; i < 30; i++) {
+            audio.pipeInput(CAM, chunk(CAM, i, true));
+        }
+
+        // When
+        for (int s = 0; s < 50; s++) {
+            frames.pipeInput(CAM, frame(CAM, s));
+        }
+
+        // Then the model still runs on the 1 fps grid, and frame 7 has its own mask: the square where it is now
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).filteredOn(MasksMessage::inferred).extracting(MasksMessage::seq).containsExactly(0L, 25L);
+        assertThat(engine.encodedFrames()).isEqualTo(2);
+        assertThat(engine.refreshedFrames()).isEqualTo(48);
+        MasksMessage inferred = out.get(0);
+        MasksMessage fresh = out.get(7);
+        assertThat(fresh.inferred()).isFalse();
+        assertThat(fresh.freshMasks()).isTrue();
+        assertThat(fresh.sourceSeq()).isZero();
+        assertThat(fresh.maskSeq()).isEqualTo(7);
+        InstanceMessage was = inferred.instances().get(0);
+        InstanceMessage now = fresh.instances().get(0);
+        assertThat(now.mask()).isNotEqualTo(was.mask());
+        assertThat(io.avisstream.avis.media.CocoRle.decode(now.mask().counts(), 24, 32).data())
+                .containsExactly(maskOf(frame(CAM, 7)));
+        assertThat(now.bbox()).containsExactly(7, 4, 6, 6);
+        assertThat(was.bbox()).containsExactly(0, 4, 6, 6);
+        // ... with the inferred frame's identity: track id, class, score, sounding flag
+        assertThat(now).usingRecursiveComparison().comparingOnlyFields("trackId", "classId", "className", "score",
+                "sounding").isEqualTo(was);
+        assertThat(out).extracting(m -> m.instances().get(0).trackId()).containsOnly(1L);
+        assertThat(out.get(30).sourceSeq()).isEqualTo(25);
+        assertThat(out.get(30).instances().get(0).bbox()).containsExactly(10, 4, 6, 6);
+    }
+
+    @Test
+    void shouldRefreshOnTheMaskFpsGridAndCopyTheNewestMasksInBetween() {
+        // Given fresh masks at 5 fps: one frame in five (200 ms slots anchored at the first frame)
+        start(TopologySettings.defaults().withMaskFps(5));
+        for (int i = 0; i < 15; i++) {
+            audio.pipeInput(CAM, chunk(CAM, i, true));
+        }
+
+        // When
+        for (int s = 0; s < 12; s++) {
+            frames.pipeInput(CAM, frame(CAM, s));
+        }
+
+        // Then 5 and 10 are fresh; 1-4 copy the inferred frame 0, 6-9 copy frame 5's fresh masks, 11 frame 10's
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).filteredOn(MasksMessage::freshMasks).extracting(MasksMessage::seq).containsExactly(5L, 10L);
+        assertThat(out).extracting(MasksMessage::maskSeq).containsExactly(0L, 0L, 0L, 0L, 0L, 5L, 5L, 5L, 5L, 5L,
+                10L, 10L);
+        assertThat(out).extracting(MasksMessage::sourceSeq).containsOnly(0L);
+        assertThat(out.get(8).instances()).isEqualTo(out.get(5).instances());
+        assertThat(out.get(8).instances().get(0).bbox()).containsExactly(5, 4, 6, 6);
+        assertThat(engine.refreshedFrames()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNeverPublishAnEmptyFreshMaskAndFindTheObjectAgainWhenItComesBack() {
+        // Given fresh masks on every frame; the red square is gone on frames 2 and 3 (black frames)
+        start(TopologySettings.defaults().withMaskFps(25));
+        for (int i = 0; i < 15; i++) {
+            audio.pipeInput(CAM, chunk(CAM, i, true));
+        }
+
+        // When
+        for (int s = 0; s < 6; s++) {
+            frames.pipeInput(CAM, s == 2 || s == 3 ? frame(CAM, s, 0x000000) : frame(CAM, s));
+        }
+
+        // Then frames 2 and 3 have no instance (not an empty mask), and frame 4's fresh mask has track 1 again
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).extracting(m -> m.instances().size()).containsExactly(1, 1, 0, 0, 1, 1);
+        assertThat(out.get(2).freshMasks()).isTrue();
+        assertThat(out.get(4).instances().get(0).trackId()).isEqualTo(1L);
+        assertThat(out.get(4).instances().get(0).bbox()).containsExactly(4, 4, 6, 6);
     }
 
     @Test

@@ -41,7 +41,7 @@ class ConfigWiringTest {
         // Then
         assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
         assertThat(settings).isEqualTo(new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(2), 500, 4096, 4096,
-                Duration.ofSeconds(30), 1.0, 0.5, 5, 0.8, 2, 2));
+                Duration.ofSeconds(30), 1.0, 5.0, 0.5, 5, 0.8, 2, 2));
         assertThat(runtime.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(AvisTopology.build(engine, settings, streams.contract()).describe().toString())
                 .contains(TopologyNames.JOIN, TopologyNames.TRACKER_STORE);

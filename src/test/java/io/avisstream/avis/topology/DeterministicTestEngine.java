@@ -3,6 +3,7 @@ package io.avisstream.avis.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +31,8 @@ import io.avisstream.avis.media.FrameDetections;
  * is the colour's dominant channel (red 0, green 1, blue 2), its similarity embedding is the colour, and its
  * score is 0.9. The SAOC probabilities say "every object is sounding" when the frame's audio is loud (RMS over
  * 1000) and "nothing is sounding" otherwise, so tests drive the sounding flag and the events through audio.
- * The image travels from the per-frame stage to the video stage inside the mask features (3 x h x w).
+ * The image travels from the per-frame stage to the video stage inside the mask features (3 x h x w). An object's
+ * mask embedding is its colour too, so fresh masks ({@link #masksFor}) are that colour's pixels in the new frame.
  */
 @Alternative
 @Priority(1)
@@ -41,6 +43,7 @@ public class DeterministicTestEngine implements Engine {
 
     private final AtomicInteger encoded = new AtomicInteger();
     private final AtomicInteger decoded = new AtomicInteger();
+    private final AtomicInteger refreshed = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Integer> windowSizes = new CopyOnWriteArrayList<>();
 
@@ -105,13 +108,39 @@ public class DeterministicTestEngine implements Engine {
                 int classId = rgb[0] >= rgb[1] && rgb[0] >= rgb[2] ? 0 : rgb[1] >= rgb[2] ? 1 : 2;
                 float[] similarity = new float[8];
                 System.arraycopy(rgb, 0, similarity, 0, 3);
-                detections.add(new Detection(query++, classId, 0.9f, similarity, new BinaryMask(w, h, e.getValue())));
+                detections.add(new Detection(query++, classId, 0.9f, similarity, new BinaryMask(w, h, e.getValue()),
+                        rgb.clone()));
             }
             boolean loud = r.current().audioFeatures()[0] > 1000;
             out.add(new FrameDetections(r.streamId(), r.seq(), detections,
                     loud ? new float[] { 0f, 0f, 1f } : new float[] { 1f, 0f, 0f }));
         }
         return out;
+    }
+
+    /** The pixels of each embedding's colour in {@code frame}. */
+    @Override
+    public Optional<List<BinaryMask>> masksFor(FrameRequest frame, List<float[]> maskEmbeddings) {
+        refreshed.incrementAndGet();
+        int w = frame.frame().width();
+        int h = frame.frame().height();
+        byte[] rgb = frame.frame().rgb();
+        List<BinaryMask> out = new ArrayList<>(maskEmbeddings.size());
+        for (float[] colour : maskEmbeddings) {
+            byte[] mask = new byte[w * h];
+            for (int p = 0; p < w * h; p++) {
+                boolean same = (rgb[3 * p] & 0xff) == (int) colour[0] && (rgb[3 * p + 1] & 0xff) == (int) colour[1]
+                        && (rgb[3 * p + 2] & 0xff) == (int) colour[2];
+                mask[p] = (byte) (same ? 1 : 0);
+            }
+            out.add(new BinaryMask(w, h, mask));
+        }
+        return Optional.of(out);
+    }
+
+    /** Frames that got fresh masks. */
+    public int refreshedFrames() {
+        return refreshed.get();
     }
 
     public int encodedFrames() {

@@ -23,7 +23,9 @@ class InferenceStateCodecTest {
                 new StreamWindow(List.of(PastFrame.of(10, new float[] { 1f, -0.5f, 0.25f }, new float[] { 3f, 255f }),
                         PastFrame.of(11, new float[] { 0f, 2f, -4f }, new float[] { 0f, 1f }))),
                 new TrackerState(7, 12, List.of(new Track(3, 5, new float[] { 0.6f, 0.8f }, 2, 12, 9, true),
-                        new Track(6, 0, new float[] { 1f, 0f }, 11, 11, 1, false))));
+                        new Track(6, 0, new float[] { 1f, 0f }, 11, 11, 1, false))),
+                new MaskSource(11, List.of(new MaskSource.Instance(3, 5, 0.75f, true, new float[] { 0.5f, -2f, 3f }),
+                        new MaskSource.Instance(6, 0, 0.31f, false, new float[] { 1f, 0f, 0f }))));
 
         // When
         byte[] bytes = InferenceStateCodec.encode(state);
@@ -31,6 +33,22 @@ class InferenceStateCodecTest {
         // Then
         assertThat(bytes[0]).isEqualTo(InferenceStateCodec.CURRENT);
         assertThat(InferenceStateCodec.decode(bytes)).isEqualTo(state);
+    }
+
+    @Test
+    void shouldWriteAStateWithoutAMaskSourceAsV2SoAReleaseWithoutFreshMasksStillReadsIt() {
+        // Given fresh masks off (avis.inference.mask-fps=0): no mask source
+        InferenceState state = new InferenceState(new SamplingClock(0, 2),
+                new StreamWindow(List.of(PastFrame.of(10, new float[] { 1f }, new float[] { 3f }))),
+                new TrackerState(2, 3, List.of(new Track(1, 5, new float[] { 1f }, 1, 3, 3, true))));
+
+        // When
+        byte[] bytes = InferenceStateCodec.encode(state);
+
+        // Then
+        assertThat(bytes[0]).isEqualTo(InferenceStateCodec.V2);
+        assertThat(InferenceStateCodec.decode(bytes)).isEqualTo(state);
+        assertThat(InferenceStateCodec.decode(bytes).masks()).isEqualTo(MaskSource.none());
     }
 
     @Test

@@ -148,6 +148,34 @@ class JoinRestartDeterminismTest {
     }
 
     @Test
+    void shouldNotFlushAStreamWhoseRecordsWaitWhileTheThreadWorksOnAnotherTask() {
+        // Given a frame buffered without its full audio when the instance died; the rest of the audio was written
+        Stores3 stores = new Stores3(new MockProcessorContext<>());
+        Incarnation before = new Incarnation(T0, stores);
+        before.frame(frame(CAM, 0), T0 + 5);
+        for (int i = 0; i < 4; i++) {
+            before.audio(chunk(CAM, i, true), T0 + 10 + i);
+        }
+
+        // When the restarted task has waited 10 s (restoring other tasks, then the thread busy with another task's
+        // backlog for 8 s) before it reads its own records
+        long restart = T0 + 600_000;
+        Incarnation after = new Incarnation(restart, stores);
+        after.tick(restart + 2_000);
+        ThreadBusy.add(8_000_000_000L);
+        after.tick(restart + 10_000);
+        List<String> whileBusy = after.joined();
+        long t = restart + 10_000;
+        for (int i = 4; i < 12; i++) {
+            after.audio(chunk(CAM, i, true), t += 5);
+        }
+
+        // Then nothing was flushed while the thread was busy, and the frame comes out complete, as without a crash
+        assertThat(whileBusy).isEmpty();
+        assertThat(after.joined()).hasSize(1).allSatisfy(s -> assertThat(s).startsWith("0:COMPLETE:"));
+    }
+
+    @Test
     void shouldStillFlushARestoredStreamThatGetsNoMoreRecordsAfterIdleFlush() {
         // Given a frame buffered without its audio when the instance died (the stream had ended)
         Stores3 stores = new Stores3(new MockProcessorContext<>());
@@ -155,14 +183,16 @@ class JoinRestartDeterminismTest {
         before.frame(frame(CAM, 0), T0 + 5);
         before.audio(chunk(CAM, 0, true), T0 + 10);
 
-        // When the restarted instance sees no record of that stream: ticks before and after idle-flush (3 s)
+        // When the restarted instance sees no record of that stream: its first loop, then ticks before and after
+        // idle-flush (3 s)
         long restart = T0 + 600_000;
         Incarnation after = new Incarnation(restart, stores);
+        after.tick(restart + 250);
         after.tick(restart + 2_000);
         List<String> early = after.joined();
-        after.tick(restart + 3_000);
+        after.tick(restart + 3_250);
 
-        // Then the frame is emitted once, idle-flush after the restart, with the audio it has
+        // Then the frame is emitted once, idle-flush after the restarted task first ran, with the audio it has
         assertThat(early).isEmpty();
         assertThat(after.joined()).hasSize(1).allSatisfy(s -> assertThat(s).startsWith("0:PARTIAL:"));
     }

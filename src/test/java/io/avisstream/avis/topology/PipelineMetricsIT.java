@@ -85,6 +85,7 @@ class PipelineMetricsIT {
         // Then read back everything the run produced for these streams
         Map<String, Integer> masks = new HashMap<>();
         Map<String, Integer> inferred = new HashMap<>();
+        Map<String, Integer> fresh = new HashMap<>();
         Map<String, Integer> coverage = new HashMap<>();
         Map<String, Integer> events = new HashMap<>();
         List<String> deadLetters = new ArrayList<>();
@@ -111,6 +112,7 @@ class PipelineMetricsIT {
                         MasksMessage m = MessageCodec.MASKS.decode(r.value());
                         masks.merge(m.streamId(), 1, Integer::sum);
                         inferred.merge(m.streamId(), m.inferred() ? 1 : 0, Integer::sum);
+                        fresh.merge(m.streamId(), m.freshMasks() ? 1 : 0, Integer::sum);
                         coverage.merge(m.streamId() + "/" + m.audio(), 1, Integer::sum);
                     }
                 }
@@ -155,6 +157,9 @@ class PipelineMetricsIT {
         assertThat(delta(before, after, "avis_engine_latency_seconds_count{stage=\"encode\"}")).isEqualTo(inferredTotal);
         assertThat(delta(before, after, "avis_engine_latency_seconds_count{stage=\"decode\"}")).isEqualTo(inferredTotal);
         assertThat(delta(before, after, "avis_engine_batch_size_count")).isEqualTo(inferredTotal);
+        // one fresh-masks call per record with fresh masks (avis.inference.mask-fps)
+        assertThat(delta(before, after, "avis_engine_latency_seconds_count{stage=\"fresh\"}"))
+                .isEqualTo(fresh.get(A) + fresh.get(B)).isPositive();
         // Kafka Streams and client metrics are bound: consumer lag, stream thread process rate
         assertThat(after.keySet()).anyMatch(k -> k.startsWith("kafka_consumer_fetch_manager_records_lag_max"));
         assertThat(after.keySet()).anyMatch(k -> k.startsWith("kafka_stream_thread_process_total"));

@@ -33,6 +33,20 @@ class SamplingClockTest {
     }
 
     @Test
+    void shouldOpenANewMaskSlotOnTheFirstFrameOfEachSlotOfTheSecondGridAnchoredLikeTheFirst() {
+        // Given the grid anchored at 120 ms and fresh masks at 5 fps (200 ms slots)
+        SamplingClock clock = new SamplingClock(120_000, 0);
+        long period = SECOND / 5;
+
+        // Then, after masks computed at 120 ms (slot 0): 280 ms is still slot 0, 320 ms opens slot 1
+        assertThat(clock.newSlot(280_000, 120_000, period)).isFalse();
+        assertThat(clock.newSlot(320_000, 120_000, period)).isTrue();
+        assertThat(clock.newSlot(320_000 - 500, 120_000, period)).as("half a millisecond of jitter").isTrue();
+        assertThat(clock.newSlot(360_000, 320_000, period)).isFalse();
+        assertThat(SamplingClock.initial().newSlot(320_000, 120_000, period)).as("no anchor yet").isFalse();
+    }
+
+    @Test
     void shouldToleratePtsJitterOfHalfAMillisecond() {
         SamplingClock clock = new SamplingClock(0, 0);
         assertThat(clock.sample(SECOND - 500, SECOND)).contains(new SamplingClock(0, 1));

@@ -42,9 +42,10 @@ import io.quarkus.runtime.ShutdownEvent;
  * {@code kafka.bootstrap.servers} is set, (2) the contract's topics, (3) Kafka Streams running the topology.
  *
  * <p>The commands that need the pipeline ({@code serve}, {@code demo}) call {@link #start()}; no other command
- * starts a broker or the topology. Shutdown (ShutdownEvent) closes Kafka Streams, then the broker; the engine bean
- * is disposed after that by CDI. (Why the Quarkus Kafka Streams extension does not run this lifecycle: README,
- * "Lifecycle and guarantees".)
+ * starts a broker or the topology. Shutdown (ShutdownEvent) closes Kafka Streams (its threads joined), then the
+ * broker; the engine bean is disposed after that by CDI, and ONNX Runtime's environment is released last
+ * ({@code OrtEnvironmentLease}: ORT's own shutdown hook can no longer free it under a running inference). (Why the
+ * Quarkus Kafka Streams extension does not run this lifecycle: README, "Lifecycle and guarantees".)
  */
 @ApplicationScoped
 public class AvisStreams {
@@ -285,7 +286,18 @@ public class AvisStreams {
             observer.streamsClosing(streams);
             // Leave the group (a static member is removed too), so the partitions move or come back at once
             // instead of after the session timeout.
-            streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(runtime.shutdownTimeout()));
+            long t0 = System.nanoTime();
+            boolean closed = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true)
+                    .timeout(runtime.shutdownTimeout()));
+            if (closed) {
+                // The engine (disposed by CDI after this observer returns) and ONNX Runtime are closed after this line:
+                // no stream thread can be inside an inference any more.
+                LOG.infof("Kafka Streams closed, stream threads joined (%d ms)", (System.nanoTime() - t0) / 1_000_000);
+            } else {
+                LOG.errorf("Kafka Streams not closed within %s (avis.topology.shutdown-timeout): a stream thread may"
+                        + " still be inside an inference; the engine waits for it before closing a graph, and leaves"
+                        + " ONNX Runtime open if it does not end", runtime.shutdownTimeout());
+            }
             streams = null;
         }
         DeadLetterDeserializationHandler.closeProducers();

@@ -140,6 +140,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A killed instance's open transaction holds back its partitions' committed offsets (and read_committed
+        // readers) until the broker aborts it: the transaction timeout (10 s under Streams' exactly-once) plus up to
+        // this interval (10 s by default), which added up to 8 s to a failover (FailoverProcessIT).
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // Frames are large: the broker must accept what topics.yaml allows (8 MiB).
         props.put("message.max.bytes", "8388608");
         props.put("replica.fetch.max.bytes", "8388608");
