@@ -18,7 +18,7 @@ $PY -m acvis.audio_pretrain --data $B/avbench --config avbench --out $B/avbench-
 # 3. the ablation: the three variants from scratch on the same frozen audio encoder, 1 thread each, in parallel.
 #    The `avbench` configs centre the 8-bit audio features where they enter the fusion (ModelConfig.audio_input_norm).
 #    additive and acqg stop at iteration 1000 (LR still 1e-3); acqg+SAOC is snapshotted there (saoc-1000, the
-#    ablation row) and runs the whole preset (2000 iterations, LR x0.1 at 1600): the bundled model.
+#    ablation row) and runs the whole preset (2000 iterations, LR x0.1 at 1600); step 4 continues it.
 R=$B/r2
 mkdir -p $R
 declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench)
@@ -32,17 +32,23 @@ wait
 for v in additive acqg saoc; do
   $PY -m acvis.evaluation --checkpoint $R/$v-1000/last.pth --data $B/avbench --split test --out $R/$v-1000/test
 done
-# 4. the bundled model: acqg+SAOC after the whole preset
-$PY -m acvis.evaluation --checkpoint $R/saoc/last.pth --data $B/avbench --split test --rank 10 --out $R/saoc/test-rank
-$PY -m acvis.evaluation --checkpoint $R/saoc/last.pth --data $B/avb-demo --split demo --out $R/saoc/demo
-$PY -m acvis.export --config avbench --checkpoint $R/saoc/last.pth --out models/tiny
+# 4. the bundled model: acqg+SAOC after the whole preset, continued twice from its weights (fresh AdamW each time)
+$PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-b --init $R/saoc/last.pth --iters 1600 --lr 5e-4 \
+    --lr-steps 1200 --threads 1 --no-progress > $R/saoc-b.log 2>&1
+$PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-c --init $R/saoc-b/last.pth --iters 4000 --lr 5e-4 \
+    --lr-steps 3200 --threads 1 --no-progress > $R/saoc-c.log 2>&1
+BUNDLED=$R/saoc-c
+$PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avb-demo --split demo --out $BUNDLED/demo
+$PY -m acvis.export --config avbench --checkpoint $BUNDLED/last.pth --out models/tiny
 # 5. ablation graphs (not committed), audio probe, table, curves
 for v in additive acqg saoc; do
   $PY -m acvis.export --config ${CFG[$v]} --checkpoint $R/$v-1000/last.pth --out $R/$v-1000/onnx
 done
-$PY tools/audio_probe.py $R/saoc/last.pth $B/avbench
-$PY tools/avbench_table.py additive=$R/additive-1000/test acqg=$R/acqg-1000/test acqg+saoc=$R/saoc-1000/test \
-    bundled=$R/saoc/test-rank
-$PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 "acqg+saoc (bundled)=$R/saoc"
+$PY tools/avbench_table.py additive=$R/additive-1000/test acqg=$R/acqg-1000/test acqg+saoc=$R/saoc-1000/test
+$PY tools/avbench_table.py "acqg+saoc 2000 it.=$R/saoc" "+1600 it. (3600)=$R/saoc-b" "+4000 it. (7600, bundled)=$R/saoc-c"
+$PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 \
+    "acqg+saoc (bundled chain)=$R/saoc" "+1600 (5e-4)=$R/saoc-b@2000" "+4000 (5e-4)=$R/saoc-c@3600"
 # 6. the Java path (offline-exact and live W=6 L=0/3), after `mvn -B -q -o package -DskipTests` at the root:
-#    DATA=$B/avbench RUNS=$R bash tools/score_variants.sh
+#    DATA=$B/avbench RUNS=$R SUFFIX=-1000 VARIANTS="additive acqg saoc" OUT=$B/score-r2-1000 bash tools/score_variants.sh
+#    DATA=$B/avbench VARIANTS=bundled OUT=$B/score-bundled bash tools/score_variants.sh
+#    the hygiene row: predict --mode live --duplicate-iou 1 (README, "Scoring a model through the Java path")
