@@ -78,6 +78,12 @@ class ModelConfig:
     # and upsample the mask maps back (1 = official). Lets a small model take the caller's official
     # 360-short-side frames at the ~90-pixel scale it was trained on; the graph contract is unchanged.
     input_stride: int = 1
+    # centre and scale the 8-bit audio features ((a - 127.5) / 63.75, i.e. back to the PCA range [-2, 2]) where
+    # they enter the audio-visual fusion (frame decoder av_pre_proj, video module av_proj). False = official:
+    # raw 0..255 values, whose constant 127.5 offset dominates the audio token and, under Adam, makes every
+    # step on those projections 100x larger in effect than elsewhere. A fixed affine in the graph: the audio
+    # graph's output and the contract are unchanged.
+    audio_input_norm: bool = False
     # test-time post-processing (spec §5)
     test_topk: int = 100
     test_score_threshold: float = 0.3
@@ -127,7 +133,7 @@ def _tiny() -> ModelConfig:
 def _avbench() -> ModelConfig:
     """The bundled CPU model: ``tiny`` sizes, input stride 4 (official 360x640 frames -> 90x160 inside the graph),
     trained on the hearing benchmark (``acvis.data.avbench``) with a pretrained audio encoder."""
-    return replace(_tiny(), name="avbench", input_stride=4)
+    return replace(_tiny(), name="avbench", input_stride=4, audio_input_norm=True)
 
 
 def _avbench_acqg() -> ModelConfig:

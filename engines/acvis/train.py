@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -101,10 +102,10 @@ class TrainConfig:
                                min_sizes=(72, 80, 90, 100), max_size=180)
         loss = replace(LossConfig.tiny(), num_points=512,
                        count_loss="none" if model == "avbench_acqg" else "saoc")
-        return TrainConfig(model=model, iters=600, base_lr=1e-3, backbone_multiplier=1.0, num_frames=3,
-                           audio_backbone_multiplier=0.0, lr_steps=(500,), clips_per_iter=1, augmentation=aug,
+        return TrainConfig(model=model, iters=2000, base_lr=1e-3, backbone_multiplier=1.0, num_frames=3,
+                           audio_backbone_multiplier=0.0, lr_steps=(1600,), clips_per_iter=1, augmentation=aug,
                            loss=loss, checkpoint_every=100, log_every=20, audio_pretrain_iters=400,
-                           audio_proj_init="standardise")
+                           audio_proj_init="default")
 
 
 def train_config(name: str) -> TrainConfig:
@@ -243,7 +244,8 @@ def plot_history(history: list[dict], path: Path) -> None:
 
 
 def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init: Path | None = None,
-          split: str = "train", progress: bool = True, audio_init: Path | None = None) -> dict:
+          split: str = "train", progress: bool = True, audio_init: Path | None = None,
+          extra_snapshot: tuple[int, Path] | None = None) -> dict:
     """Run (or resume) training; returns ``{"iteration", "history"}`` (the checkpoint is in ``out/last.pth``)."""
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
@@ -330,6 +332,10 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
         if done % cfg.checkpoint_every == 0 or done == cfg.iters:
             save_checkpoint(last, snapshot(done))
             plot_history(history, out / "loss_curve.png")
+            if extra_snapshot is not None and done == extra_snapshot[0]:  # e.g. an ablation row mid-schedule
+                extra_snapshot[1].mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(last, extra_snapshot[1] / "last.pth")
+                shutil.copyfile(out / "metrics.jsonl", extra_snapshot[1] / "metrics.jsonl")
     bar.close()
     if start < cfg.iters or not (out / "eval.json").exists():
         test_root = Path(data)
@@ -354,6 +360,11 @@ def main(argv=None) -> int:
     parser.add_argument("--audio-init", type=Path,
                         help="audio encoder state dict (acvis.audio_pretrain / a run's audio.pth) instead of pretraining")
     parser.add_argument("--iters", type=int, help="override the preset's iteration count")
+    parser.add_argument("--lr-steps", type=int, nargs="+",
+                        help="override the LR steps (iterations); default: the preset's, scaled with --iters")
+    parser.add_argument("--snapshot-at", nargs=2, metavar=("ITER", "DIR"),
+                        help="also write the checkpoint of iteration ITER (a multiple of the checkpoint interval) and "
+                             "the metrics so far to DIR")
     parser.add_argument("--lr", type=float, help="override the base learning rate")
     parser.add_argument("--clips-per-iter", type=int, help="override clips (videos) per iteration")
     parser.add_argument("--seed", type=int, help="override the seed")
@@ -369,13 +380,16 @@ def main(argv=None) -> int:
     cfg = train_config(args.config)
     overrides = {k: v for k, v in (("iters", args.iters), ("base_lr", args.lr), ("clips_per_iter", args.clips_per_iter),
                                    ("seed", args.seed), ("audio_proj_init", args.audio_proj_init)) if v is not None}
-    if "iters" in overrides:  # keep the LR steps at the same fraction of the run
+    if args.lr_steps:
+        overrides["lr_steps"] = tuple(args.lr_steps)
+    elif "iters" in overrides:  # keep the LR steps at the same fraction of the run
         overrides["lr_steps"] = tuple(round(s * args.iters / cfg.iters) for s in cfg.lr_steps)
     cfg = replace(cfg, **overrides)
     if args.count_weight is not None:
         cfg = replace(cfg, loss=replace(cfg.loss, count_weight=args.count_weight))
     train(cfg, Path(args.data), Path(args.out), resume=args.resume, init=args.init, split=args.split,
-          progress=not args.no_progress, audio_init=args.audio_init)
+          progress=not args.no_progress, audio_init=args.audio_init,
+          extra_snapshot=(int(args.snapshot_at[0]), Path(args.snapshot_at[1])) if args.snapshot_at else None)
     return 0
 
 

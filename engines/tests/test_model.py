@@ -311,3 +311,33 @@ def test_should_count_conv_and_matmul_multiply_adds():
     # Then
     assert counter.macs["conv"] == 8 * 10 * 10 * 4 * 3 * 3
     assert counter.macs["matmul"] == 5 * 6 * 7
+
+
+def test_should_equal_the_official_layout_with_the_audio_normalisation_folded_into_the_projections():
+    # Given: the avbench model (audio_input_norm) and the same weights without the normalisation, where the affine
+    # (a - 127.5) / 63.75 is folded into av_pre_proj and av_proj instead
+    assert get_config("avbench").audio_input_norm and not get_config("r50").audio_input_norm
+    torch.manual_seed(0)
+    normed = build_model(get_config("avbench")).eval()
+    plain = build_model(replace(get_config("avbench"), audio_input_norm=False)).eval()
+    plain.load_state_dict(normed.state_dict())
+    with torch.no_grad():
+        for lin in (plain.sem_seg_head.predictor.av_pre_proj, plain.video_module.av_proj):
+            lin.bias -= lin.weight.sum(1) * 127.5 / 63.75
+            lin.weight /= 63.75
+    images, _ = _clip(t=2, h=96, w=160)
+    audio = torch.randint(0, 256, (2, 128)).float()
+
+    # When
+    with torch.no_grad():
+        a = normed.forward_frame(images, audio)
+        b = plain.forward_frame(images, audio)
+        va = normed.forward_video(a["frame_queries"], audio)
+        vb = plain.forward_video(b["frame_queries"], audio)
+
+    # Then: the same function, and the audio moves the outputs (the normalisation does not cut the path)
+    torch.testing.assert_close(a["count_logits"], b["count_logits"], rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(va["class_logits"], vb["class_logits"], rtol=1e-4, atol=1e-4)
+    with torch.no_grad():
+        other = normed.forward_frame(images, torch.full((2, 128), 127.0))
+    assert not torch.allclose(other["count_logits"], a["count_logits"])

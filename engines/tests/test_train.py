@@ -148,6 +148,20 @@ def test_should_resume_exactly_where_it_stopped(data_root, tmp_path):
         assert torch.allclose(value, resumed["model"][name], atol=1e-6), name
 
 
+def test_should_snapshot_the_checkpoint_of_an_earlier_iteration_equal_to_a_run_that_stops_there(data_root, tmp_path):
+    # Given a 4-iteration run that snapshots iteration 2, and a run that stops at 2 with the same LR steps
+    train(_tiny_cfg(4), data_root, tmp_path / "long", progress=False, extra_snapshot=(2, tmp_path / "at2"))
+    train(_tiny_cfg(2), data_root, tmp_path / "short", progress=False)
+
+    # Then the snapshot is that run's checkpoint, and the long run went on
+    snap, short = torch.load(tmp_path / "at2" / "last.pth"), torch.load(tmp_path / "short" / "last.pth")
+    assert snap["iteration"] == short["iteration"] == 2
+    assert torch.load(tmp_path / "long" / "last.pth")["iteration"] == 4
+    for name, value in short["model"].items():
+        assert torch.allclose(value, snap["model"][name], atol=1e-6), name
+    assert len((tmp_path / "at2" / "metrics.jsonl").read_text().splitlines()) == 2
+
+
 def test_should_write_checkpoint_curve_metrics_and_eval(data_root, tmp_path):
     train(_tiny_cfg(3), data_root, tmp_path, progress=False)
 

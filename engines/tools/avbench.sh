@@ -15,33 +15,40 @@ $PY -m acvis.data.avbench --demo-out $B/avb-demo --demo-seed 2026      # the bun
 # 2. audio encoder pretraining on the train split (400 steps), one global PCA scale (stage-1 runs) / whitened
 $PY -m acvis.audio_pretrain --data $B/avbench --config avbench --out $B/avbench-audio.pth --iters 400 --pca scale
 $PY -m acvis.audio_pretrain --data $B/avbench --config avbench --out $B/avbench-audio-w.pth --iters 400 --pca whiten
-# 3. the ablation, 600 iterations each, in parallel, 1 thread each (stage 1 predates the audio-projection
-#    standardisation, hence --audio-proj-init default)
+# 3. the ablation: the three variants from scratch on the same frozen audio encoder, 1 thread each, in parallel.
+#    The `avbench` configs centre the 8-bit audio features where they enter the fusion (ModelConfig.audio_input_norm).
+#    additive and acqg stop at iteration 1000 (LR still 1e-3); acqg+SAOC is snapshotted there (saoc-1000, the
+#    ablation row) and runs the whole preset (2000 iterations, LR x0.1 at 1600); step 4 continues it.
+R=$B/r2
+mkdir -p $R
 declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench)
-for v in additive acqg saoc; do
-  $PY -m acvis.train --config ${CFG[$v]} --data $B/avbench --out $R/$v --audio-init $B/avbench-audio.pth \
-      --audio-proj-init default --threads 1 --no-progress > $R/$v.log 2>&1 &
+for v in additive acqg; do
+  $PY -m acvis.train --config ${CFG[$v]} --data $B/avbench --out $R/$v-1000 --audio-init $B/avbench-audio.pth \
+      --iters 1000 --lr-steps 1600 --threads 1 --no-progress > $R/$v.log 2>&1 &
 done
+$PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc --audio-init $B/avbench-audio.pth \
+    --threads 1 --no-progress --snapshot-at 1000 $R/saoc-1000 > $R/saoc.log 2>&1 &
 wait
 for v in additive acqg saoc; do
-  $PY -m acvis.evaluation --checkpoint $R/$v/last.pth --data $B/avbench --split test --out $R/$v/test
+  $PY -m acvis.evaluation --checkpoint $R/$v-1000/last.pth --data $B/avbench --split test --out $R/$v-1000/test
 done
-# 4. the bundled model: acqg+saoc continued in three launches (what the shared CPU allowed)
-$PY -m acvis.train --config avbench --data $B/avbench --out $R/bundled --init $R/saoc/last.pth --iters 400 \
-    --audio-proj-init default --threads 1 --no-progress > $R/bundled.log 2>&1
-$PY -m acvis.train --config avbench --data $B/avbench --out $R/bundled-w --init $R/bundled/last.pth \
-    --audio-init $B/avbench-audio-w.pth --iters 600 --audio-proj-init default --threads 1 --no-progress > $R/bundled-w.log 2>&1
-$PY -m acvis.train --config avbench --data $B/avbench --out $R/bundled-s4 --init $R/bundled-w/last.pth --iters 600 \
-    --audio-proj-init standardise --threads 1 --no-progress > $R/bundled-s4.log 2>&1
-$PY -m acvis.evaluation --checkpoint $R/bundled-s4/last.pth --data $B/avbench --split test --rank 10 --out $R/bundled-s4/test-rank
-$PY -m acvis.evaluation --checkpoint $R/bundled-s4/last.pth --data $B/avb-demo --split demo --out $R/bundled-s4/demo
-$PY -m acvis.export --config avbench --checkpoint $R/bundled-s4/last.pth --out models/tiny
-# 5. ablation graphs (not committed), the previous bundled model for comparison, audio probe, table, curves
+# 4. the bundled model: acqg+SAOC after the whole preset, continued twice from its weights (fresh AdamW each time)
+$PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-b --init $R/saoc/last.pth --iters 1600 --lr 5e-4 \
+    --lr-steps 1200 --threads 1 --no-progress > $R/saoc-b.log 2>&1
+$PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-c --init $R/saoc-b/last.pth --iters 4000 --lr 5e-4 \
+    --lr-steps 3200 --threads 1 --no-progress > $R/saoc-c.log 2>&1
+BUNDLED=$R/saoc-c
+$PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avb-demo --split demo --out $BUNDLED/demo
+$PY -m acvis.export --config avbench --checkpoint $BUNDLED/last.pth --out models/tiny
+# 5. ablation graphs (not committed), audio probe, table, curves
 for v in additive acqg saoc; do
-  $PY -m acvis.export --config ${CFG[$v]} --checkpoint $R/$v/last.pth --out $R/$v/onnx
+  $PY -m acvis.export --config ${CFG[$v]} --checkpoint $R/$v-1000/last.pth --out $R/$v-1000/onnx
 done
-$PY tools/audio_probe.py $R/bundled-s4/last.pth $B/avbench
-$PY tools/avbench_table.py additive=$R/additive/test acqg=$R/acqg/test acqg+saoc=$R/saoc/test \
-    bundled=$R/bundled-s4/test-rank
-$PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive acqg=$R/acqg acqg+saoc=$R/saoc \
-    "bundled +400=$R/bundled@600" "bundled +600 (whitened)=$R/bundled-w@1000" "bundled +600 (std. proj.)=$R/bundled-s4@1600"
+$PY tools/avbench_table.py additive=$R/additive-1000/test acqg=$R/acqg-1000/test acqg+saoc=$R/saoc-1000/test
+$PY tools/avbench_table.py "acqg+saoc 2000 it.=$R/saoc" "+1600 it. (3600)=$R/saoc-b" "+4000 it. (7600, bundled)=$R/saoc-c"
+$PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 \
+    "acqg+saoc (bundled chain)=$R/saoc" "+1600 (5e-4)=$R/saoc-b@2000" "+4000 (5e-4)=$R/saoc-c@3600"
+# 6. the Java path (offline-exact and live W=6 L=0/3), after `mvn -B -q -o package -DskipTests` at the root:
+#    DATA=$B/avbench RUNS=$R SUFFIX=-1000 VARIANTS="additive acqg saoc" OUT=$B/score-r2-1000 bash tools/score_variants.sh
+#    DATA=$B/avbench VARIANTS=bundled OUT=$B/score-bundled bash tools/score_variants.sh
+#    the hygiene row: predict --mode live --duplicate-iou 1 (README, "Scoring a model through the Java path")

@@ -6,8 +6,8 @@
 # hearing metrics of the sounding flags (tools/hearing_flags.py); prints one markdown table.
 # Run from engines/ after `mvn -B -q -o package -DskipTests` at the repository root:
 #   DATA=build/avbench RUNS=build/avbench-runs bash tools/score_variants.sh
-# Environment: DATA (benchmark root, default build/avbench), SPLIT (test), RUNS (checkpoints: <v>-s2/last.pth, else
-# <v>/last.pth), OUT (build/score), LIMIT (first N videos of the split, 0 = all), LOOKAHEADS ("0 3"),
+# Environment: DATA (benchmark root, default build/avbench), SPLIT (test), RUNS (checkpoints: <v>$SUFFIX/last.pth; without
+# SUFFIX <v>-s2/last.pth, else <v>/last.pth; avbench.sh's ablation rows: RUNS=build/r2 SUFFIX=-1000), OUT (build/score), LIMIT (first N videos of the split, 0 = all), LOOKAHEADS ("0 3"),
 # VARIANTS ("additive acqg saoc bundled"), THREADS (ORT threads, 2).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +20,7 @@ LIMIT=${LIMIT:-0}
 LOOKAHEADS=${LOOKAHEADS:-"0 3"}
 VARIANTS=${VARIANTS:-"additive acqg saoc bundled"}
 THREADS=${THREADS:-2}
+SUFFIX=${SUFFIX:-}
 JAR=../target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "build the service first: mvn -B -q -o package -DskipTests (repository root)" >&2; exit 1; }
 declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench)
@@ -41,7 +42,8 @@ for v in $VARIANTS; do
   if [ "$v" = bundled ]; then
     model=models/tiny; ck="models/tiny ($(sed -n 's/.*"checkpoint_sha256": *"\([0-9a-f]\{12\}\).*/\1/p' models/tiny/manifest.json))"
   else
-    ck=$RUNS/$v-s2/last.pth; [ -f "$ck" ] || ck=$RUNS/$v/last.pth
+    if [ -n "$SUFFIX" ]; then ck=$RUNS/$v$SUFFIX/last.pth
+    else ck=$RUNS/$v-s2/last.pth; [ -f "$ck" ] || ck=$RUNS/$v/last.pth; fi
     [ -f "$ck" ] || { echo "skip $v: no checkpoint under $RUNS" >&2; continue; }
     model=$OUT/$v/onnx
     if [ ! -f "$model/manifest.json" ] || [ "$ck" -nt "$model/manifest.json" ]; then

@@ -138,6 +138,10 @@ class ACVIS(nn.Module):
             mel = mel[:, None]
         return self.audio_backbone(mel)
 
+    def fusion_audio(self, audio: Tensor) -> Tensor:
+        """The 8-bit audio features as the fusion layers take them (see ``ModelConfig.audio_input_norm``)."""
+        return (audio - 127.5) / 63.75 if self.cfg.audio_input_norm else audio
+
     def _pixel_stage(self, images: Tensor, prestrided: bool = False):
         """Backbone + pixel decoder: (frame-decoder mask features, multi-scale maps, m_t at model scale, and
         ``up``, which brings a model-scale mask map back to 1/4 of the caller's canvas). No audio on this path."""
@@ -163,7 +167,8 @@ class ACVIS(nn.Module):
     def _frame_stage(self, images: Tensor, audio: Tensor, num_layers: int,
                      forced_masks: Optional[List[Tensor]] = None, prestrided: bool = False) -> Tuple[Dict, Tensor]:
         mask_features, ms, m, up = self._pixel_stage(images, prestrided)
-        out = self.sem_seg_head.predictor(ms, mask_features, audio, num_frame_query_layers=num_layers,
+        out = self.sem_seg_head.predictor(ms, mask_features, self.fusion_audio(audio),
+                                          num_frame_query_layers=num_layers,
                                           forced_masks=forced_masks)
         if not prestrided and self.cfg.input_stride > 1:
             m = up(m)
@@ -193,7 +198,7 @@ class ACVIS(nn.Module):
     def forward_video(self, frame_queries: Tensor, audio: Tensor) -> Dict[str, Tensor]:
         """Video graph: frame_queries [T, Q, C], audio [T, 128] -> ``class_logits`` [Qv, 27],
         ``mask_embed`` [Qv, Cm], ``sim_embed`` [Qv, C] (last decoder layer)."""
-        out = self.video_module(frame_queries[None], audio)
+        out = self.video_module(frame_queries[None], self.fusion_audio(audio))
         return {"class_logits": out["pred_logits"][0], "mask_embed": out["pred_mask_embed"][0],
                 "sim_embed": out["pred_cq_embed"][0]}
 
@@ -208,7 +213,7 @@ class ACVIS(nn.Module):
         num_layers = self.cfg.last_layer_num if self.training else 1
         audio = self.forward_audio(mel)
         frame, m = self._frame_stage(images, audio, num_layers, prestrided=prestrided)
-        video = self.video_module(frame["frame_queries"], audio)
+        video = self.video_module(frame["frame_queries"], self.fusion_audio(audio))
 
         def masks(embed: Tensor) -> Tensor:
             return torch.einsum("lqc,tchw->lqthw", embed, m)

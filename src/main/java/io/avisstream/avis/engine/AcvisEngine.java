@@ -191,7 +191,8 @@ public final class AcvisEngine implements Engine {
                 out[i] = new FrameFeatures(frame.streamId(), frame.seq(),
                         Arrays.copyOfRange(fq.data(), j * queryLength, (j + 1) * queryLength),
                         Arrays.copyOfRange(audioFeatures, i * a, (i + 1) * a),
-                        Arrays.copyOfRange(counts.data(), j * countLogits, (j + 1) * countLogits),
+                        counts == null ? new float[0]
+                                : Arrays.copyOfRange(counts.data(), j * countLogits, (j + 1) * countLogits),
                         new MaskFeatures(channels, h, w, Arrays.copyOfRange(mf.data(), j * mfLength, (j + 1) * mfLength)),
                         g);
             }
@@ -275,8 +276,9 @@ public final class AcvisEngine implements Engine {
         Map<String, HostTensor> video = runVideo(queries, audio);
         List<Detection> detections = postprocessor.detections(video.get(CLASS_LOGITS).data(),
                 video.get(MASK_EMBED).data(), video.get(SIM_EMBED).data(), target);
-        return new FrameDetections(request.streamId(), request.seq(), detections,
-                SoundingCount.probabilities(target.countLogits()));
+        // no count head (AVISM): no probabilities, so the tracker flags every detection sounding
+        float[] counts = target.countLogits().length == 0 ? null : SoundingCount.probabilities(target.countLogits());
+        return new FrameDetections(request.streamId(), request.seq(), detections, counts);
     }
 
     /**

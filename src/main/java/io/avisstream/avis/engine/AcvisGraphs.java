@@ -42,12 +42,21 @@ final class AcvisGraphs implements AutoCloseable {
     private final Map<String, GraphSession> sessions;
     private final GraphBackend backend;
     private final String modelId;
+    /** The frame outputs run() asks for: {@code count_logits} only when the model has a count head. */
+    private final Set<String> frameOutputs;
     private volatile boolean closed;
 
     private AcvisGraphs(Map<String, GraphSession> sessions, GraphBackend backend, String modelId) {
         this.sessions = sessions;
         this.backend = backend;
         this.modelId = modelId;
+        this.frameOutputs = sessions.get(FRAME).outputNames().contains(COUNT_LOGITS)
+                ? Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES) : Set.of(FRAME_QUERIES, MASK_FEATURES);
+    }
+
+    /** Whether the frame graph has the SAOC count head (ACVIS); AVISM-style models have none. */
+    boolean hasCountHead() {
+        return frameOutputs.contains(COUNT_LOGITS);
     }
 
     /**
@@ -102,13 +111,14 @@ final class AcvisGraphs implements AutoCloseable {
                 .get(AUDIO_FEATURES);
         int a = audio.dim(1);
         Map<String, HostTensor> frame = session(FRAME).run(Map.of(IMAGE, HostTensor.of(new float[3 * 64 * 64], 1, 3,
-                64, 64), AUDIO_FEATURES, audio), Set.of(FRAME_QUERIES, COUNT_LOGITS));
+                64, 64), AUDIO_FEATURES, audio), frameOutputs);
         HostTensor fq = frame.get(FRAME_QUERIES);
         int q = fq.dim(1);
         int c = fq.dim(2);
         Map<String, HostTensor> video = session(VIDEO).run(Map.of(FRAME_QUERIES, HostTensor.of(fq.data(), 1, q, c),
                 AUDIO_FEATURES, audio), Set.of(CLASS_LOGITS, SIM_EMBED));
-        return new Dimensions(a, q, c, frame.get(COUNT_LOGITS).dim(1), video.get(CLASS_LOGITS).dim(1) - 1,
+        int countLogits = hasCountHead() ? frame.get(COUNT_LOGITS).dim(1) : 0;
+        return new Dimensions(a, q, c, countLogits, video.get(CLASS_LOGITS).dim(1) - 1,
                 video.get(SIM_EMBED).dim(1));
     }
 
@@ -121,7 +131,7 @@ final class AcvisGraphs implements AutoCloseable {
     /** Frame graph on {@code m} images of one size (planar RGB 0..255) with their audio features. */
     Map<String, HostTensor> frame(float[] image, int m, int height, int width, float[] audioFeatures, int audioDim) {
         return session(FRAME).run(Map.of(IMAGE, HostTensor.of(image, m, 3, height, width),
-                AUDIO_FEATURES, HostTensor.of(audioFeatures, m, audioDim)), Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES));
+                AUDIO_FEATURES, HostTensor.of(audioFeatures, m, audioDim)), frameOutputs);
     }
 
     /** Whether the model has the optional pixel graph (m_t without the frame decoder). */

@@ -23,6 +23,7 @@ public final class GraphContract {
     /** frame: (N,3,H,W) raw RGB 0..255, resized but not padded, plus (N,A) audio features. */
     public static final String IMAGE = "image";
     public static final String FRAME_QUERIES = "frame_queries";
+    /** Optional: a model without a count head (AVISM, additive fusion) has none; then every detection sounds. */
     public static final String COUNT_LOGITS = "count_logits";
     public static final String MASK_FEATURES = "mask_features";
     public static final String PRED_LOGITS = "pred_logits";
@@ -45,10 +46,11 @@ public final class GraphContract {
         };
     }
 
+    /** Outputs a graph must declare; {@link #COUNT_LOGITS} is used when the frame graph declares it. */
     public static List<String> outputs(String graph) {
         return switch (graph) {
             case AUDIO -> List.of(AUDIO_FEATURES);
-            case FRAME -> List.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES, PRED_LOGITS, PRED_MASKS);
+            case FRAME -> List.of(FRAME_QUERIES, MASK_FEATURES, PRED_LOGITS, PRED_MASKS);
             case VIDEO -> List.of(CLASS_LOGITS, MASK_EMBED, SIM_EMBED);
             case MASKS -> List.of(MASK_LOGITS);
             case PIXEL -> List.of(MASK_FEATURES);

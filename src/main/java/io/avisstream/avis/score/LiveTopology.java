@@ -50,7 +50,7 @@ final class LiveTopology implements AutoCloseable {
     private static final long SLACK_MICROS = 20_000;
     static final int CHUNK_MILLIS = 1000;
 
-    private final TopologySettings settings = TopologySettings.defaults();
+    private final TopologySettings settings;
     private final Engine used;
     private final int lookahead;
     private final Path stateDir;
@@ -59,8 +59,9 @@ final class LiveTopology implements AutoCloseable {
     private final TestInputTopic<String, AudioChunkMessage> audio;
     private final TestOutputTopic<String, MasksMessage> masks;
 
-    /** {@code lookahead} > 0 wraps the engine in {@link LookaheadEngine}. */
-    LiveTopology(Engine engine, int lookahead) {
+    /** {@code lookahead} > 0 wraps the engine in {@link LookaheadEngine}; the service's default settings otherwise. */
+    LiveTopology(Engine engine, int lookahead, TopologySettings settings) {
+        this.settings = settings;
         this.lookahead = lookahead;
         this.used = lookahead > 0 ? new LookaheadEngine(engine, lookahead) : engine;
         try {

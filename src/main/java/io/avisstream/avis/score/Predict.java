@@ -33,6 +33,7 @@ import io.avisstream.avis.message.Json;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.message.MessageCodec;
 import io.avisstream.avis.message.RleMask;
+import io.avisstream.avis.topology.TopologySettings;
 
 /**
  * {@code predict}: the Java engine over every video of an AVISeg-format split.
@@ -120,8 +121,9 @@ public final class Predict {
                 List<Integer> videoCounts = new ArrayList<>();
                 for (int t = 0; t < clip.size(); t++) {
                     float[] logits = clip.get(t).countLogits();
-                    videoCounts.add(SoundingCount.mostLikely(logits));
                     MasksMessage record = frameRecord(engine, video, t, kept, logits);
+                    // without a count head (AVISM) every instance in the frame sounds: that is its predicted count
+                    videoCounts.add(logits.length == 0 ? record.instances().size() : SoundingCount.mostLikely(logits));
                     masksOut.write(MessageCodec.MASKS.encode(record));
                     masksOut.write('\n');
                 }
@@ -136,6 +138,12 @@ public final class Predict {
         Json.MAPPER.writeValue(countsFile.toFile(), counts);
         return new Summary(PredictOptions.Mode.OFFLINE, videos.size(), frames, results.size(), 0,
                 List.of(resultsFile, countsFile, masksFile));
+    }
+
+    /** The service's default topology settings, with {@code --duplicate-iou} when given. */
+    static TopologySettings liveSettings(PredictOptions options) {
+        TopologySettings defaults = TopologySettings.defaults();
+        return options.duplicateIou().map(defaults::withDuplicateIou).orElse(defaults);
     }
 
     /**
@@ -175,7 +183,7 @@ public final class Predict {
         int frames = 0;
         int instances = 0;
         try (OutputStream out = Files.newOutputStream(masksFile);
-                LiveTopology topology = new LiveTopology(engine, options.lookahead())) {
+                LiveTopology topology = new LiveTopology(engine, options.lookahead(), liveSettings(options))) {
             for (SplitVideo video : videos) {
                 Path mp4 = mp4File(options.media(), video.name());
                 List<MasksMessage> records = topology.run(video.name(), mp4, video.width(), video.height());

@@ -16,16 +16,18 @@ import java.util.Optional;
  * @param out output folder
  * @param limit at most this many videos of the split (in file order), 0 = all
  * @param threads ONNX Runtime intra-op threads
+ * @param duplicateIou live mode's output hygiene ({@code avis.tracking.duplicate-iou}); empty = the service default,
+ *        1 keeps duplicates (measures what the hygiene changes)
  */
 public record PredictOptions(Path model, Path split, Path media, Mode mode, Optional<Integer> window, int lookahead,
-        Path out, int limit, int threads) {
+        Path out, int limit, int threads, Optional<Double> duplicateIou) {
 
     public enum Mode {
         OFFLINE, LIVE
     }
 
     public static final String USAGE = "predict --model DIR --split GT.json --media DIR --mode offline|live"
-            + " [--window 6] [--lookahead 0] --out DIR [--limit N] [--threads 2]";
+            + " [--window 6] [--lookahead 0] [--duplicate-iou 0.8] --out DIR [--limit N] [--threads 2]";
 
     public PredictOptions {
         if (window.filter(w -> w < 1).isPresent()) {
@@ -37,8 +39,12 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
         if (window.isPresent() && lookahead >= window.get()) {
             throw new IllegalArgumentException("--lookahead must be smaller than --window");
         }
-        if (mode == Mode.OFFLINE && (window.isPresent() || lookahead > 0)) {
-            throw new IllegalArgumentException("--window and --lookahead are live-mode options (offline sees the whole clip)");
+        if (mode == Mode.OFFLINE && (window.isPresent() || lookahead > 0 || duplicateIou.isPresent())) {
+            throw new IllegalArgumentException(
+                    "--window, --lookahead and --duplicate-iou are live-mode options (offline sees the whole clip)");
+        }
+        if (duplicateIou.filter(d -> !(d > 0 && d <= 1)).isPresent()) {
+            throw new IllegalArgumentException("--duplicate-iou must be in (0, 1]");
         }
         if (limit < 0 || threads < 1) {
             throw new IllegalArgumentException("--limit must be >= 0 and --threads >= 1");
@@ -55,6 +61,7 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
         Path out = null;
         int limit = 0;
         int threads = 2;
+        Optional<Double> duplicateIou = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -71,13 +78,14 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
                 case "--lookahead" -> lookahead = integer(value(args, ++i, a), a);
                 case "--limit" -> limit = integer(value(args, ++i, a), a);
                 case "--threads" -> threads = integer(value(args, ++i, a), a);
+                case "--duplicate-iou" -> duplicateIou = Optional.of(decimal(value(args, ++i, a), a));
                 default -> throw new IllegalArgumentException("unknown option " + a + "; usage: " + USAGE);
             }
         }
         if (model == null || split == null || media == null || mode == null || out == null) {
             throw new IllegalArgumentException("--model, --split, --media, --mode and --out are required; usage: " + USAGE);
         }
-        return new PredictOptions(model, split, media, mode, window, lookahead, out, limit, threads);
+        return new PredictOptions(model, split, media, mode, window, lookahead, out, limit, threads, duplicateIou);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -85,6 +93,14 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
             throw new IllegalArgumentException(flag + " needs a value; usage: " + USAGE);
         }
         return args[i];
+    }
+
+    private static double decimal(String text, String flag) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs a number, got " + text);
+        }
     }
 
     private static int integer(String text, String flag) {

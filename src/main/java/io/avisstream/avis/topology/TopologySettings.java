@@ -64,6 +64,11 @@ public record TopologySettings(Duration grace, Duration idleFlush, int maxPendin
                 fps, newMaskFps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
     }
 
+    public TopologySettings withDuplicateIou(double newDuplicateIou) {
+        return new TopologySettings(grace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight, audioRetention,
+                fps, maskFps, minSimilarity, maxAge, newDuplicateIou, onFrames, offFrames);
+    }
+
     /** Microseconds between sampled frames; 0 = every frame. */
     public long samplingPeriodMicros() {
         return fps == 0 ? 0 : Math.round(1_000_000d / fps);

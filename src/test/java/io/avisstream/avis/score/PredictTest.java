@@ -219,5 +219,20 @@ class PredictTest {
                 "--window", "3", "--lookahead", "3", "--out", "o")).hasMessageContaining("smaller than --window");
         assertThatThrownBy(() -> PredictOptions.parse("--model", "m", "--mode", "live")).hasMessageContaining(
                 "required");
+        assertThatThrownBy(() -> PredictOptions.parse("--model", "m", "--split", "s", "--media", "d", "--mode",
+                "offline", "--duplicate-iou", "1", "--out", "o")).hasMessageContaining("live-mode");
+        assertThatThrownBy(() -> PredictOptions.parse("--model", "m", "--split", "s", "--media", "d", "--mode", "live",
+                "--duplicate-iou", "0", "--out", "o")).hasMessageContaining("(0, 1]");
+    }
+
+    @Test
+    void shouldRunTheLiveTopologyWithTheGivenHygieneOrTheServiceDefault() {
+        PredictOptions kept = PredictOptions.parse("--model", "m", "--split", "s", "--media", "d", "--mode", "live",
+                "--duplicate-iou", "1", "--out", "o");
+        PredictOptions plain = PredictOptions.parse("--model", "m", "--split", "s", "--media", "d", "--mode", "live",
+                "--out", "o");
+
+        assertThat(Predict.liveSettings(kept).duplicateIou()).isEqualTo(1.0);
+        assertThat(Predict.liveSettings(plain)).isEqualTo(io.avisstream.avis.topology.TopologySettings.defaults());
     }
 }
