@@ -59,15 +59,22 @@ def track_iou(pred: np.ndarray, gt: list) -> float:
     return inter / union if union else 0.0
 
 
-def flagged_predictions(scores: np.ndarray, masks: np.ndarray, count_probs: np.ndarray | None) -> list[list[int]]:
-    """Per frame, the indices of the predictions the Java service flags sounding (best score first)."""
+def flagged_predictions(scores: np.ndarray, masks: np.ndarray, count_probs: np.ndarray | None,
+                        last_class_floor: float | None = None) -> list[list[int]]:
+    """Per frame, the indices of the predictions the Java service flags sounding (best score first).
+
+    ``last_class_floor`` (analysis only; None = the service's rule): when the count head's open last class
+    ("≥ Kmax") wins, flag the Kmax best and, beyond them, only predictions scoring at least this."""
     out = []
     for t in range(masks.shape[1]):
         present = [k for k in np.argsort(-scores, kind="stable") if masks[k, t].any()]
         if count_probs is not None:
             best = int(np.argmax(count_probs[t]))
-            if best < count_probs.shape[1] - 1:
+            kmax = count_probs.shape[1] - 1
+            if best < kmax:
                 present = present[:best]
+            elif last_class_floor is not None:
+                present = present[:kmax] + [k for k in present[kmax:] if scores[k] >= last_class_floor]
         out.append([int(k) for k in present])
     return out
 
@@ -145,7 +152,8 @@ def ranking_scores(schedule: dict, object_masks: np.ndarray, cand_masks: np.ndar
 
 @torch.no_grad()
 def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
-             max_size: int = 1333, rank_candidates: int = 0) -> tuple[dict, list[dict]]:
+             max_size: int = 1333, rank_candidates: int = 0,
+             last_class_floor: float | None = None) -> tuple[dict, list[dict]]:
     """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
     (long side <= ``max_size``, PIL bilinear) as the service does, masks at the original size.
 
@@ -202,7 +210,8 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
             object_masks = np.load(obj)["masks"].astype(bool)
             if object_masks.shape[2:] == masks.shape[2:]:
                 schedule = json.loads(sched.read_text())
-                object_metrics(schedule, object_masks, masks, flagged_predictions(scores, masks, probs), tally)
+                flagged = flagged_predictions(scores, masks, probs, last_class_floor)
+                object_metrics(schedule, object_masks, masks, flagged, tally)
                 if rank_candidates > 0:
                     ranked = model.inference(images, mel, output_size=(h0, w0), max_candidates=rank_candidates)
                     cand = ranked["candidates"]
@@ -237,6 +246,9 @@ def main(argv=None) -> int:
     parser.add_argument("--max-size", type=int, default=1333)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rank", type=int, default=0, help="also the threshold-free AUCs over the N best candidates")
+    parser.add_argument("--last-class-floor", type=float,
+                        help="analysis of the flag rule: on frames whose count is the open last class, flag the Kmax "
+                             "best and beyond them only predictions scoring at least this (2 = the Kmax best only)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     state = torch.load(args.checkpoint, map_location="cpu")
@@ -244,7 +256,8 @@ def main(argv=None) -> int:
     model.load_state_dict(state["model"])
     dataset = AVISegDataset(args.data, args.split, filter_empty=False)
     label_to_id = {v: k for k, v in dataset.id_to_label.items()}
-    metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size, args.rank)
+    metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size, args.rank,
+                                args.last_class_floor)
     out = Path(args.out) if args.out else Path(args.checkpoint).parent
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results))
