@@ -24,9 +24,15 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Main.class);
     public static final String DEFAULT_COMMAND = "serve";
     /** Exit code of a usage error (sysexits EX_USAGE): unknown command, unknown option, bad value. */
     public static final int EXIT_USAGE = 64;
+    /**
+     * Exit code of a command that could not do its work for a reason it did not map to its own code (sysexits
+     * EX_SOFTWARE), e.g. no model at {@code avis.engine.model-dir}: one line on stderr, the stack trace at DEBUG.
+     */
+    public static final int EXIT_FAILED = 70;
     /** Commands that serve HTTP (health, interactive queries). */
     static final Set<String> SERVING = Set.of("serve", "demo");
     static final String HTTP_LISTENER = "quarkus.http.host-enabled";
@@ -77,6 +83,11 @@ public class Main implements QuarkusApplication {
                     // A usage error (bad option, bad value) is the caller's mistake, not a crash: one line, exit 64.
                     System.err.println(name + ": " + e.getMessage());
                     return EXIT_USAGE;
+                } catch (Exception e) {
+                    // The messages say what to fix (missing model, unreadable file); a stack trace would bury them.
+                    System.err.println(name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    LOG.debug(name + " failed", e);
+                    return EXIT_FAILED;
                 }
             }
         }

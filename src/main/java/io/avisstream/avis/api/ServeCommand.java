@@ -35,7 +35,8 @@ public class ServeCommand implements AvisCommand {
     public String usage() {
         return """
                 usage: serve   (no options; configuration keys as -Dkey=value, see README "Configuration")
-                exit codes: 0 stopped (Ctrl-C / SIGTERM), 1 the topology failed, 64 usage""";
+                exit codes: 0 stopped (Ctrl-C / SIGTERM), 1 the topology failed, 64 usage, 70 cannot start (one line says
+                why, e.g. no model at avis.engine.model-dir), 77 Kafka refused the credentials""";
     }
 
     @Override

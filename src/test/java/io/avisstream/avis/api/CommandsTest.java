@@ -40,6 +40,13 @@ class CommandsTest {
     }
 
     @Test
+    @Launch(value = { "bench", "--model", "/nonexistent/avis-model", "--no-torch" }, exitCode = 70)
+    void shouldNameAMissingModelInOneLineWithoutAStackTrace(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("bench: ").contains("/nonexistent/avis-model/manifest.json")
+                .doesNotContain("\tat ").doesNotContain("Caused by");
+    }
+
+    @Test
     @Launch(value = { "topics", "--bogus" }, exitCode = 64)
     void shouldRefuseAnUnknownTopicsOption(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("topics: unknown option --bogus");
