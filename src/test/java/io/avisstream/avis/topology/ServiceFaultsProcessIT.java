@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,12 +30,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.message.EventMessage;
 import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
@@ -100,8 +101,9 @@ class ServiceFaultsProcessIT {
 
             // Then
             Map<String, List<MasksMessage>> masks = new TreeMap<>();
+            Map<String, List<EventMessage>> events = new TreeMap<>();
             List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            read(bootstrap, masks, dead, bad.size());
+            read(bootstrap, null, masks, events, dead, bad.size());
             System.out.printf("faults: restart-to-ready after SIGKILL %.1f s, after SIGTERM %.1f s%n",
                     afterKill.toMillis() / 1000.0, afterTerm.toMillis() / 1000.0);
             List<Long> allSeqs = java.util.stream.LongStream.range(0, FRAMES).boxed().toList();
@@ -141,6 +143,42 @@ class ServiceFaultsProcessIT {
                     .containsExactlyInAnyOrderElementsOf(bad.stream().map(Bad::reason).toList());
             assertThat(afterKill).isLessThan(RESTART_BOUND);
             assertThat(afterTerm).isLessThan(RESTART_BOUND);
+
+            // And record for record the output of a failure-free run of the same input: a fresh serve under another
+            // application id (own consumer group, transactional ids, changelogs, state directory) reads the same
+            // input topics from the start on the same broker, without a restart; its masks and events are those
+            // written after the faulted run's (stopped first, so its output is complete and committed).
+            stop(serves.get(serves.size() - 1));
+            Map<TopicPartition, Long> from = endOffsets(bootstrap);
+            Process reference = java(List.of("-Xmx1g", "-Dquarkus.http.port=" + httpPort,
+                    "-Dkafka.bootstrap.servers=" + bootstrap, "-Davis.topology.application-id=avis-stream-reference",
+                    "-Davis.topology.state-dir=" + work.resolve("state-reference")), "serve",
+                    work.resolve("serve-reference.log"));
+            serves.add(reference);
+            awaitReady(httpPort, reference, Duration.ofSeconds(180));
+            Map<String, List<MasksMessage>> refMasks = new TreeMap<>();
+            Map<String, List<EventMessage>> refEvents = new TreeMap<>();
+            read(bootstrap, from, refMasks, refEvents, new ArrayList<>(), 0);
+            int differing = 0;
+            for (String id : STREAMS) {
+                List<MasksMessage> a = masks.get(id);
+                List<MasksMessage> b = refMasks.getOrDefault(id, List.of());
+                for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                    if (!a.get(i).equals(b.get(i))) {
+                        if (differing++ < 3) {
+                            System.out.printf("faults: differs from the failure-free run: %s%n  faulted   %s%n  reference %s%n",
+                                    id, a.get(i), b.get(i));
+                        }
+                    }
+                }
+            }
+            System.out.printf("faults: vs the failure-free run: %d of %d masks records differ; events %s (faulted) vs %s"
+                    + " (failure-free)%n", differing, STREAMS.size() * FRAMES, sizes(events), sizes(refEvents));
+            for (String id : STREAMS) {
+                assertThat(masks.get(id)).as(id + ": masks records equal to the failure-free run's, record by record")
+                        .containsExactlyElementsOf(refMasks.getOrDefault(id, List.of()));
+            }
+            assertThat(events).as("events equal to the failure-free run's, record by record").isEqualTo(refEvents);
         } finally {
             serves.forEach(Process::destroyForcibly);
             ServiceProcesses.keepLogs(work, "faults");
@@ -148,6 +186,37 @@ class ServiceFaultsProcessIT {
             broker.waitFor(60, TimeUnit.SECONDS);
             broker.destroyForcibly();
         }
+    }
+
+    /** SIGTERM, and waits for the exit. */
+    private static void stop(Process serve) throws InterruptedException {
+        serve.destroy();
+        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static Map<String, Integer> sizes(Map<String, List<EventMessage>> events) {
+        Map<String, Integer> sizes = new TreeMap<>();
+        events.forEach((k, v) -> sizes.put(k, v.size()));
+        return sizes;
+    }
+
+    /** The committed end offsets (read_committed: the last stable offsets) of the masks and events topics. */
+    private static Map<TopicPartition, Long> endOffsets(String bootstrap) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(CONTRACT.masks().name(), CONTRACT.events().name())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            return consumer.endOffsets(partitions);
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "faults-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /** Stops the current serve (SIGKILL or SIGTERM), starts a new one; returns stop-to-ready. */
@@ -235,19 +304,29 @@ class ServiceFaultsProcessIT {
         }
     }
 
-    private static void read(String bootstrap, Map<String, List<MasksMessage>> masks,
-            List<ConsumerRecord<byte[], byte[]>> dead, int expectedDead) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "faults-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(Set.of(CONTRACT.masks().name(), CONTRACT.dlq().name()));
+    /**
+     * Masks, events and dead letters until every frame's masks and {@code expectedDead} dead letters are in, then 3 s
+     * more; from the start of the topics, or (without the DLQ) from {@code from} (masks and events topics' offsets).
+     */
+    private static void read(String bootstrap, Map<TopicPartition, Long> from, Map<String, List<MasksMessage>> masks,
+            Map<String, List<EventMessage>> events, List<ConsumerRecord<byte[], byte[]>> dead, int expectedDead) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            if (from == null) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(CONTRACT.masks().name(), CONTRACT.events().name(), CONTRACT.dlq().name())) {
+                    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.assign(from.keySet());
+                from.forEach(consumer::seek);
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while ((count(masks) < STREAMS.size() * FRAMES || dead.size() < expectedDead) && System.nanoTime() < deadline) {
-                poll(consumer, masks, dead, Duration.ofMillis(250));
+                poll(consumer, masks, events, dead, Duration.ofMillis(250));
             }
-            poll(consumer, masks, dead, Duration.ofSeconds(3)); // anything more would be a duplicate
+            poll(consumer, masks, events, dead, Duration.ofSeconds(3)); // anything more would be a duplicate
         }
     }
 
@@ -264,10 +343,13 @@ class ServiceFaultsProcessIT {
     }
 
     private static void poll(KafkaConsumer<byte[], byte[]> consumer, Map<String, List<MasksMessage>> masks,
-            List<ConsumerRecord<byte[], byte[]>> dead, Duration timeout) {
+            Map<String, List<EventMessage>> events, List<ConsumerRecord<byte[], byte[]>> dead, Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             if (r.topic().equals(CONTRACT.dlq().name())) {
                 dead.add(r);
+            } else if (r.topic().equals(CONTRACT.events().name())) {
+                EventMessage e = MessageCodec.EVENTS.decode(r.value());
+                events.computeIfAbsent(e.streamId(), k -> new ArrayList<>()).add(e);
             } else {
                 MasksMessage m = MessageCodec.MASKS.decode(r.value());
                 masks.computeIfAbsent(m.streamId(), k -> new ArrayList<>()).add(m);
