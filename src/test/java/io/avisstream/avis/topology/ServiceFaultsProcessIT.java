@@ -5,7 +5,6 @@ import static io.avisstream.avis.topology.ServiceProcesses.awaitReady;
 import static io.avisstream.avis.topology.ServiceProcesses.freePort;
 import static io.avisstream.avis.topology.ServiceProcesses.java;
 import static io.avisstream.avis.topology.ServiceProcesses.tail;
-import static io.avisstream.avis.topology.TestStreams.chunk;
 import static io.avisstream.avis.topology.TestStreams.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,9 +36,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.avisstream.avis.dlq.DeadLetters;
+import io.avisstream.avis.ingest.DecodedFrame;
+import io.avisstream.avis.ingest.MediaReader;
+import io.avisstream.avis.ingest.PcmChunk;
+import io.avisstream.avis.message.AudioChunkMessage;
+import io.avisstream.avis.message.AudioFormat;
 import io.avisstream.avis.message.EventMessage;
 import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
+import io.avisstream.avis.message.InstanceMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.message.MessageCodec;
 import io.avisstream.avis.topology.contract.TopicContract;
@@ -64,6 +69,59 @@ class ServiceFaultsProcessIT {
     private static final long STEP_MS = 300;
     /** Generous: a restart here is JVM + engine start + rejoin, ~15-20 s on a loaded 2-core machine. */
     private static final Duration RESTART_BOUND = Duration.ofSeconds(90);
+    /**
+     * The input: the first 200 frames (25 fps, 640x360 reduced to 160x90) and 9 s of audio of the bundled demo clip, which the bundled
+     * model sees objects in (on synthetic squares every mask is empty and dropped, so there would be no instances
+     * and no events to compare with the failure-free run). Both streams carry it.
+     */
+    private static final Clip CLIP = Clip.load();
+
+    private record Clip(List<byte[]> rgb, List<double[]> chunks) {
+        static Clip load() {
+            List<byte[]> rgb = new ArrayList<>();
+            List<double[]> chunks = new ArrayList<>();
+            try (var in = ServiceFaultsProcessIT.class.getClassLoader().getResourceAsStream("demo/avis-demo.mp4")) {
+                Path file = Files.createTempFile("avis-faults-", ".mp4");
+                Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (MediaReader reader = MediaReader.open(file, TestStreams.CHUNK_SAMPLES)) {
+                    for (var next = reader.next(); next.isPresent(); next = reader.next()) {
+                        if (next.get() instanceof DecodedFrame f && rgb.size() < FRAMES) {
+                            rgb.add(quarter(f.frame().width(), f.frame().height(), f.frame().rgb()));
+                        } else if (next.get() instanceof PcmChunk c && chunks.size() < STEPS
+                                && c.samples().length == TestStreams.CHUNK_SAMPLES) {
+                            chunks.add(c.samples());
+                        }
+                    }
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new Clip(rgb, chunks);
+        }
+
+        /** 640x360 to 160x90 by 4x4 means (as the model's own input pooling): 43 KB frames instead of 691 KB. */
+        static byte[] quarter(int w, int h, byte[] rgb) {
+            int qw = w / 4;
+            int qh = h / 4;
+            byte[] out = new byte[qw * qh * 3];
+            for (int y = 0; y < qh; y++) {
+                for (int x = 0; x < qw; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        int sum = 0;
+                        for (int dy = 0; dy < 4; dy++) {
+                            for (int dx = 0; dx < 4; dx++) {
+                                sum += rgb[((4 * y + dy) * w + 4 * x + dx) * 3 + c] & 0xff;
+                            }
+                        }
+                        out[(y * qw + x) * 3 + c] = (byte) ((sum + 8) / 16);
+                    }
+                }
+            }
+            return out;
+        }
+    }
 
     @TempDir
     Path work;
@@ -74,6 +132,8 @@ class ServiceFaultsProcessIT {
     @Test
     void shouldLoseNothingDuplicateNothingAndDeadLetterEachBadRecordOnceAcrossKillAndTerm() throws Exception {
         assumeTrue(Files.exists(JAR), "needs the packaged service: mvn package");
+        assertThat(CLIP.rgb()).as("clip frames").hasSize(FRAMES).allSatisfy(f -> assertThat(f).hasSize(160 * 90 * 3));
+        assertThat(CLIP.chunks()).as("clip audio chunks").hasSize(STEPS);
         int brokerPort = freePort();
         int httpPort = freePort();
         String bootstrap = "127.0.0.1:" + brokerPort;
@@ -151,7 +211,8 @@ class ServiceFaultsProcessIT {
             stop(serves.get(serves.size() - 1));
             Map<TopicPartition, Long> from = endOffsets(bootstrap);
             Process reference = java(List.of("-Xmx1g", "-Dquarkus.http.port=" + httpPort,
-                    "-Dkafka.bootstrap.servers=" + bootstrap, "-Davis.topology.application-id=avis-stream-reference",
+                    "-Dkafka.bootstrap.servers=" + bootstrap,
+                    "-Davis.topology.application-id=avis-stream-reference",
                     "-Davis.topology.state-dir=" + work.resolve("state-reference")), "serve",
                     work.resolve("serve-reference.log"));
             serves.add(reference);
@@ -174,6 +235,11 @@ class ServiceFaultsProcessIT {
             }
             System.out.printf("faults: vs the failure-free run: %d of %d masks records differ; events %s (faulted) vs %s"
                     + " (failure-free)%n", differing, STREAMS.size() * FRAMES, sizes(events), sizes(refEvents));
+            System.out.printf("faults: compared %d instances (%d sounding) in %d masks records with instances%n",
+                    masks.values().stream().flatMap(List::stream).mapToInt(m -> m.instances().size()).sum(),
+                    masks.values().stream().flatMap(List::stream).flatMap(m -> m.instances().stream())
+                            .filter(InstanceMessage::sounding).count(),
+                    masks.values().stream().flatMap(List::stream).filter(m -> !m.instances().isEmpty()).count());
             for (String id : STREAMS) {
                 assertThat(masks.get(id)).as(id + ": masks records equal to the failure-free run's, record by record")
                         .containsExactlyElementsOf(refMasks.getOrDefault(id, List.of()));
@@ -284,10 +350,13 @@ class ServiceFaultsProcessIT {
                 for (int s = 0; s < STREAMS.size(); s++) {
                     String id = STREAMS.get(s);
                     byte[] key = id.getBytes(StandardCharsets.UTF_8);
-                    producer.send(new ProducerRecord<>(CONTRACT.audio().name(), key, MessageCodec.AUDIO.encode(chunk(id, step, true))));
+                    producer.send(new ProducerRecord<>(CONTRACT.audio().name(), key, MessageCodec.AUDIO.encode(
+                            AudioChunkMessage.of(id, step * TestStreams.CHUNK_MICROS, CLIP.chunks().get(step),
+                                    AudioFormat.Encoding.F32LE))));
                     while (next[s] < FRAMES && next[s] * TestStreams.FRAME_MICROS < (step + 1) * TestStreams.CHUNK_MICROS) {
                         producer.send(new ProducerRecord<>(CONTRACT.frames().name(), key,
-                                MessageCodec.FRAMES.encode(frame(id, next[s]++, 0xff0000 >> (8 * s)))));
+                                MessageCodec.FRAMES.encode(new FrameMessage(id, next[s], next[s] * TestStreams.FRAME_MICROS,
+                                        160, 90, FrameEncoding.RGB24, CLIP.rgb().get(next[s]++)))));
                     }
                 }
                 if (step == 5 || step == 60) {
