@@ -31,6 +31,7 @@ import io.avisstream.avis.message.FrameEncoding;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.topology.AvisTopology;
+import io.avisstream.avis.topology.ListeningClock;
 import io.avisstream.avis.topology.TopologySettings;
 import io.avisstream.avis.topology.contract.TopicContract;
 
@@ -107,7 +108,7 @@ final class LiveTopology implements AutoCloseable {
                 }
             }
             // the end of a finite stream: the join flushes what waits for audio after avis.join.idle-flush
-            driver.advanceWallClockTime(settings.idleFlush().plusSeconds(1));
+            ListeningClock.letTimePass(driver, settings, settings.idleFlush().plusSeconds(1));
             if (used instanceof LookaheadEngine ahead && last != null) {
                 ahead.drain(streamId, frames, driver, settings, last);
             }

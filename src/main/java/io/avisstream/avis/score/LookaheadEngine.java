@@ -22,6 +22,7 @@ import io.avisstream.avis.engine.WindowRequest;
 import io.avisstream.avis.media.FrameDetections;
 import io.avisstream.avis.message.FrameMessage;
 import io.avisstream.avis.message.MasksMessage;
+import io.avisstream.avis.topology.ListeningClock;
 import io.avisstream.avis.topology.TopologySettings;
 
 /**
@@ -104,7 +105,7 @@ final class LookaheadEngine implements Engine {
             frames.pipeInput(stream, new FrameMessage(stream, last.seq() + i, last.ptsMicros() + i * period, last.width(),
                     last.height(), last.encoding(), last.data()));
         }
-        driver.advanceWallClockTime(settings.idleFlush().plus(Duration.ofSeconds(1)));
+        ListeningClock.letTimePass(driver, settings, settings.idleFlush().plus(Duration.ofSeconds(1)));
         draining = false;
     }
 

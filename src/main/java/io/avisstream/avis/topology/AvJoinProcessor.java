@@ -58,22 +58,17 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     private KeyValueStore<Bytes, byte[]> audio;
     private KeyValueStore<String, byte[]> clocks;
     /**
-     * When each stream's last record was seen by THIS processor instance: wall time and the thread's busy time
-     * ({@link ThreadBusy}) then. Deliberately not stored: after a restart or a rebalance, idleness is measured from
-     * records of the current incarnation (and from its first processing loop for streams that have buffered frames
-     * but no record yet), never from a time saved before the downtime, so the records already written while the
-     * instance was down are read before an idle flush can fire and the output is the one a failure-free run gives.
-     * Idle time is wall time minus the thread's busy time since: waiting for input, not for the thread.
+     * Per waiting stream: the {@link #listening} time at its last record, seen by THIS processor instance.
+     * Deliberately not stored: after a restart or a rebalance, idleness is measured from records of the current
+     * incarnation (and from its first processing loop for streams that have buffered frames but no record yet), never
+     * from a time saved before the downtime, so the records already written while the instance was down are read
+     * before an idle flush can fire and the output is the one a failure-free run gives.
      */
-    private final Map<String, Seen> lastSeen = new HashMap<>();
-    /** The first time this incarnation ran (a record or a punctuation), not its init: restoring other tasks is not idleness. */
-    private Seen started;
-
-    private record Seen(long wallMs, long busyMs) {
-        long idleMs(long nowMs, long busyNowMs) {
-            return (nowMs - wallMs) - (busyNowMs - busyMs);
-        }
-    }
+    private final Map<String, Long> lastSeen = new HashMap<>();
+    /** Time this processor's thread was free to read records: neither busy nor stalled (see {@link ListeningClock}). */
+    private ListeningClock listening;
+    /** {@link #listening} at this incarnation's first record or punctuation, not its init: restoring other tasks is not idleness. */
+    private Long started;
 
     AvJoinProcessor(TopologySettings settings, PipelineObserver observer, DeadLetterRouting deadLetters) {
         this.settings = settings;
@@ -92,15 +87,16 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         // before it processes any: idleness counts from this incarnation's first record or punctuation.
         this.started = null;
         this.lastSeen.clear();
-        long every = Math.max(100, Math.min(1000, settings.idleFlush().toMillis() / 4));
-        context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
+        Duration every = ListeningClock.punctuationInterval(settings);
+        this.listening = ListeningClock.forPunctuation(every.toMillis());
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
     }
 
     @Override
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
         String stream = record.key();
-        Seen seen = new Seen(now, ThreadBusy.millis());
+        long seen = listening.advance(now, ThreadBusy.millis());
         if (started == null) {
             started = seen;
         }
@@ -269,7 +265,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
 
     /**
      * Wall-clock punctuation: a stream without records for idle-flush (in this incarnation, see {@link #lastSeen}:
-     * wall time the thread spent waiting, not working on other records) gets its buffered frames emitted. The stored
+     * time the thread spent listening, not working on other records nor stalled) gets its buffered frames emitted. The stored
      * {@code lastActivityWallMs} is not used for this decision.
      */
     private void flushIdleStreams(long now) {
@@ -282,25 +278,24 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     }
 
     private void flushIdleStreamsTimed(long now) {
-        long busy = ThreadBusy.millis();
+        long listened = listening.advance(now, ThreadBusy.millis());
         if (started == null) {
-            started = new Seen(now, busy);
+            started = listened;
         }
         List<KeyValue<String, StreamClock>> idle = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = clocks.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 StreamClock clock = JoinStateCodec.decodeClock(kv.value);
-                Seen seen = lastSeen.getOrDefault(kv.key, started);
-                if (clock.pendingFrames() > 0 && seen.idleMs(now, busy) >= settings.idleFlush().toMillis()) {
+                long since = lastSeen.getOrDefault(kv.key, started);
+                if (clock.pendingFrames() > 0 && listened - since >= settings.idleFlush().toMillis()) {
                     idle.add(KeyValue.pair(kv.key, clock));
                 }
             }
         }
         for (KeyValue<String, StreamClock> kv : idle) {
-            LOG.debugf("idle flush stream=%s pending=%d last record %d ms ago (wall), thread busy %d ms of it", kv.key,
-                    kv.value.pendingFrames(), now - lastSeen.getOrDefault(kv.key, started).wallMs(),
-                    busy - lastSeen.getOrDefault(kv.key, started).busyMs());
+            LOG.debugf("idle flush stream=%s pending=%d: listened %d ms since its last record", kv.key,
+                    kv.value.pendingFrames(), listened - lastSeen.getOrDefault(kv.key, started));
             clocks.put(kv.key, JoinStateCodec.encodeClock(drain(kv.key, kv.value, true)));
             lastSeen.remove(kv.key);
         }

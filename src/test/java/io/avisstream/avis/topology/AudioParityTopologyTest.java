@@ -134,7 +134,7 @@ class AudioParityTopologyTest {
                     }
                 }
             }
-            driver.advanceWallClockTime(settings.idleFlush().plusSeconds(1)); // the end of the stream
+            ListeningClock.letTimePass(driver, settings, settings.idleFlush().plusSeconds(1)); // the end of the stream
             return masks.readValuesToList();
         }
     }

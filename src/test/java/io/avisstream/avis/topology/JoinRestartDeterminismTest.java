@@ -57,25 +57,40 @@ class JoinRestartDeterminismTest {
         final AvJoinProcessor join = new AvJoinProcessor(SETTINGS, PipelineObserver.NONE, DLQ);
 
         Incarnation(long nowMs, Stores3 stores) {
+            lastMs = nowMs;
             context.setCurrentSystemTimeMs(nowMs);
             stores.attach(context);
             join.init(context);
         }
 
         void frame(FrameMessage f, long nowMs) {
+            lastMs = nowMs;
             context.setCurrentSystemTimeMs(nowMs);
             join.process(new Record<String, Object>(CAM, new DecodedFrame(f, new byte[0], new byte[0]), nowMs));
         }
 
         void audio(AudioChunkMessage a, long nowMs) {
+            lastMs = nowMs;
             context.setCurrentSystemTimeMs(nowMs);
             join.process(new Record<String, Object>(CAM, new DecodedAudio(a, new byte[0], new byte[0]), nowMs));
         }
 
-        /** The wall-clock punctuator as Streams runs it: at every interval between records. */
+        long lastMs;
+
+        /** One run of the wall-clock punctuator at {@code nowMs}, as Streams runs it between records. */
         void tick(long nowMs) {
+            lastMs = nowMs;
             context.setCurrentSystemTimeMs(nowMs);
             context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(nowMs));
+        }
+
+        /** A free thread waiting for input until {@code untilMs}: the punctuator at every interval. */
+        void listen(long untilMs) {
+            long every = context.scheduledPunctuators().get(0).getInterval().toMillis();
+            for (long t = lastMs + every; t < untilMs; t += every) {
+                tick(t);
+            }
+            tick(untilMs);
         }
 
         List<String> joined() {
@@ -158,12 +173,14 @@ class JoinRestartDeterminismTest {
         }
 
         // When the restarted task has waited 10 s (restoring other tasks, then the thread busy with another task's
-        // backlog for 8 s) before it reads its own records
+        // backlog for 8 s, punctuating between its records) before it reads its own records
         long restart = T0 + 600_000;
         Incarnation after = new Incarnation(restart, stores);
         after.tick(restart + 2_000);
-        ThreadBusy.add(8_000_000_000L);
-        after.tick(restart + 10_000);
+        for (int s = 1; s <= 8; s++) {
+            ThreadBusy.add(1_000_000_000L);
+            after.tick(restart + 2_000 + s * 1_000);
+        }
         List<String> whileBusy = after.joined();
         long t = restart + 10_000;
         for (int i = 4; i < 12; i++) {
@@ -188,12 +205,58 @@ class JoinRestartDeterminismTest {
         long restart = T0 + 600_000;
         Incarnation after = new Incarnation(restart, stores);
         after.tick(restart + 250);
-        after.tick(restart + 2_000);
+        after.listen(restart + 3_000);
         List<String> early = after.joined();
-        after.tick(restart + 3_250);
+        after.listen(restart + 3_250);
 
         // Then the frame is emitted once, idle-flush after the restarted task first ran, with the audio it has
         assertThat(early).isEmpty();
         assertThat(after.joined()).hasSize(1).allSatisfy(s -> assertThat(s).startsWith("0:PARTIAL:"));
+    }
+
+    @Test
+    void shouldNotCountAStalledThreadAsListening() {
+        // Given a frame waiting for the rest of its audio, which is already written
+        Stores3 stores = new Stores3(new MockProcessorContext<>());
+        Incarnation join = new Incarnation(T0, stores);
+        join.frame(frame(CAM, 0), T0 + 5);
+        for (int i = 0; i < 4; i++) {
+            join.audio(chunk(CAM, i, true), T0 + 10 + i);
+        }
+        join.listen(T0 + 1_000);
+
+        // When the thread stalls for 6 s (a slow commit, a rebalance in poll, a GC pause: neither processing nor
+        // polling) and punctuates once after it, then reads the audio
+        join.tick(T0 + 7_000);
+        List<String> afterStall = join.joined();
+        long t = T0 + 7_000;
+        for (int i = 4; i < 12; i++) {
+            join.audio(chunk(CAM, i, true), t += 5);
+        }
+
+        // Then the stall flushed nothing (6 s > idle-flush of wall time, but ~2 s listened) and the frame is complete
+        assertThat(afterStall).isEmpty();
+        assertThat(join.joined()).hasSize(1).allSatisfy(s -> assertThat(s).startsWith("0:COMPLETE:"));
+    }
+
+    @Test
+    void shouldFlushAfterIdleFlushOfListeningEvenIfAStallCameFirst() {
+        // Given a frame whose stream then ends, and a stall of 6 s right after it
+        Stores3 stores = new Stores3(new MockProcessorContext<>());
+        Incarnation join = new Incarnation(T0, stores);
+        join.frame(frame(CAM, 0), T0 + 5);
+        join.audio(chunk(CAM, 0, true), T0 + 10);
+        join.tick(T0 + 6_000);
+        List<String> afterStall = join.joined();
+
+        // When the thread then listens for idle-flush (3 s)
+        join.listen(T0 + 7_500);
+        List<String> early = join.joined();
+        join.listen(T0 + 9_000);
+
+        // Then the frame comes out once, partial, only after 3 s listened
+        assertThat(afterStall).isEmpty();
+        assertThat(early).isEmpty();
+        assertThat(join.joined()).hasSize(1).allSatisfy(s -> assertThat(s).startsWith("0:PARTIAL:"));
     }
 }
