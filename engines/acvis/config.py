@@ -146,13 +146,20 @@ def _avbench_additive() -> ModelConfig:
     return replace(_avbench(), name="avbench_additive", audio_conditioning="additive", count_token=False)
 
 
+def _avbench_k4() -> ModelConfig:
+    """``avbench`` with the official max-count ablation head (spec §3.6): ``cnt_proj`` Linear(256->4), K = 5 count
+    classes {0, 1, 2, 3, >=4}. The benchmark has 2, 3 and 4 simultaneous sources; with K = 3 every frame of two or
+    more collapses into ">= 2", where the service's sounding flag can only flag every detection."""
+    return replace(_avbench(), name="avbench_k4", kmax=4)
+
+
 _CONFIGS = {"r50": _r50, "avism_r50": _avism_r50, "tiny": _tiny, "avbench": _avbench, "avbench_acqg": _avbench_acqg,
-            "avbench_additive": _avbench_additive}
+            "avbench_additive": _avbench_additive, "avbench_k4": _avbench_k4}
 
 
 def get_config(name: str) -> ModelConfig:
     """Return the named configuration (``r50``, ``tiny``, ``avism_r50``, ``avbench``, ``avbench_acqg``,
-    ``avbench_additive``)."""
+    ``avbench_additive``, ``avbench_k4``)."""
     try:
         return _CONFIGS[name]()
     except KeyError:

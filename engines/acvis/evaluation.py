@@ -189,7 +189,7 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
             pred = probs.argmax(1)
             correct += int((np.minimum(pred, 2) == gt).sum())
             for c in range(3):
-                per_class[0, c] += int(((pred == gt) & (gt == c)).sum())
+                per_class[0, c] += int(((np.minimum(pred, 2) == gt) & (gt == c)).sum())
                 per_class[1, c] += int((gt == c).sum())
         for k in range(masks.shape[0]):
             results.append({"video_id": video.video_id, "score": float(scores[k]),

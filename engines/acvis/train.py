@@ -243,6 +243,25 @@ def plot_history(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def _fit_rows(target: dict, loaded: dict) -> dict:
+    """``--init`` weights for ``target``: a tensor whose first dimension differs (a count head with more levels:
+    level i of the SAOC head means "N > i" whatever Kmax) fills the leading rows it has; the rest keeps the
+    target's fresh initialisation."""
+    loaded = dict(loaded.get("model", loaded))
+    for key, value in list(loaded.items()):
+        have = target.get(key)
+        if have is None or have.shape == value.shape:
+            continue
+        if have.dim() != value.dim() or have.shape[1:] != value.shape[1:]:
+            raise ValueError(f"--init: {key} has shape {tuple(value.shape)}, the model {tuple(have.shape)}")
+        rows = min(have.shape[0], value.shape[0])
+        fitted = have.clone()
+        fitted[:rows] = value[:rows]
+        loaded[key] = fitted
+        LOG.info("--init: %s %s -> %s (first %d rows kept)", key, tuple(value.shape), tuple(have.shape), rows)
+    return loaded
+
+
 def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init: Path | None = None,
           split: str = "train", progress: bool = True, audio_init: Path | None = None,
           extra_snapshot: tuple[int, Path] | None = None) -> dict:
@@ -274,8 +293,8 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
         LOG.info("resumed from %s at iteration %d", last, start)
     elif init is not None or audio_init is not None:
         if init is not None:
-            state = torch.load(init, map_location="cpu")
-            missing, unexpected = model.load_state_dict(state.get("model", state), strict=False)
+            state = _fit_rows(model.state_dict(), torch.load(init, map_location="cpu"))
+            missing, unexpected = model.load_state_dict(state, strict=False)
             LOG.info("initialised from %s (%d missing, %d unexpected keys)", init, len(missing), len(unexpected))
         if audio_init is not None:  # after --init: replaces its audio encoder
             model.audio_backbone.load_state_dict(torch.load(audio_init, map_location="cpu"))
@@ -370,6 +389,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, help="override the seed")
     parser.add_argument("--split", default="train")
     parser.add_argument("--count-weight", type=float, help="override the count-loss weight (official 1.0)")
+    parser.add_argument("--no-object-weight", type=float,
+                        help="override the no-object class weight (official eos_coef 0.1)")
     parser.add_argument("--audio-proj-init", choices=("default", "standardise"),
                         help="override the preset (use 'default' with --init from a run that already standardised)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
@@ -387,6 +408,8 @@ def main(argv=None) -> int:
     cfg = replace(cfg, **overrides)
     if args.count_weight is not None:
         cfg = replace(cfg, loss=replace(cfg.loss, count_weight=args.count_weight))
+    if args.no_object_weight is not None:
+        cfg = replace(cfg, loss=replace(cfg.loss, no_object_weight=args.no_object_weight))
     train(cfg, Path(args.data), Path(args.out), resume=args.resume, init=args.init, split=args.split,
           progress=not args.no_progress, audio_init=args.audio_init,
           extra_snapshot=(int(args.snapshot_at[0]), Path(args.snapshot_at[1])) if args.snapshot_at else None)

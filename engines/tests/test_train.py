@@ -197,3 +197,27 @@ def test_should_train_towards_no_object_on_a_clip_without_targets():
     assert terms["loss_clip_sim"].item() == 0.0
     assert terms["loss_ce"].item() > 0.0 and terms["loss_avism_ce"].item() > 0.0  # all queries -> no object
     assert model.sem_seg_head.predictor.class_embed.bias.grad[-1] < 0  # raising the no-object logit helps
+
+
+def test_should_init_a_count_head_with_more_levels_from_a_kmax_2_checkpoint():
+    from acvis.train import _fit_rows
+
+    small = build_model(get_config("avbench")).state_dict()
+    large = build_model(get_config("avbench_k4")).state_dict()
+    key = "sem_seg_head.predictor.cnt_proj.weight"
+    assert small[key].shape[0] == 2 and large[key].shape[0] == 4
+
+    fitted = _fit_rows(large, {"model": small})
+
+    # the levels "N > 0" and "N > 1" carry over, the new levels keep their fresh initialisation
+    assert torch.equal(fitted[key][:2], small[key])
+    assert torch.equal(fitted[key][2:], large[key][2:])
+    assert torch.equal(fitted["sem_seg_head.predictor.cnt_proj.bias"][:2], small["sem_seg_head.predictor.cnt_proj.bias"])
+
+
+def test_should_refuse_init_weights_whose_trailing_shape_differs():
+    from acvis.train import _fit_rows
+
+    target = {"w": torch.zeros(4, 64)}
+    with pytest.raises(ValueError, match="w has shape"):
+        _fit_rows(target, {"w": torch.zeros(2, 32)})

@@ -21,7 +21,7 @@ $PY -m acvis.audio_pretrain --data $B/avbench --config avbench --out $B/avbench-
 #    ablation row) and runs the whole preset (2000 iterations, LR x0.1 at 1600); step 4 continues it.
 R=$B/r2
 mkdir -p $R
-declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench)
+declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench [k4]=avbench_k4)
 for v in additive acqg; do
   $PY -m acvis.train --config ${CFG[$v]} --data $B/avbench --out $R/$v-1000 --audio-init $B/avbench-audio.pth \
       --iters 1000 --lr-steps 1600 --threads 1 --no-progress > $R/$v.log 2>&1 &
@@ -37,18 +37,37 @@ $PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-b --init $R/
     --lr-steps 1200 --threads 1 --no-progress > $R/saoc-b.log 2>&1
 $PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-c --init $R/saoc-b/last.pth --iters 4000 --lr 5e-4 \
     --lr-steps 3200 --threads 1 --no-progress > $R/saoc-c.log 2>&1
-BUNDLED=$R/saoc-c
+# then the max-count head (K=5, config avbench_k4; its first two levels from saoc-c) and no-object weight 0.4
+R3=$B/r3; mkdir -p $R3
+$PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-e --init $R/saoc-c/last.pth --iters 3000 \
+    --lr 3e-4 --lr-steps 2400 --no-object-weight 0.4 --threads 1 --no-progress > $R3/k4-e.log 2>&1
+$PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-g --init $R3/k4-e/last.pth --iters 4000 \
+    --lr 1.5e-4 --lr-steps 3200 --no-object-weight 0.4 --threads 1 --no-progress > $R3/k4-g.log 2>&1
+BUNDLED=$R3/k4-g
 $PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avb-demo --split demo --out $BUNDLED/demo
-$PY -m acvis.export --config avbench --checkpoint $BUNDLED/last.pth --out models/tiny
+$PY -m acvis.export --config avbench_k4 --checkpoint $BUNDLED/last.pth --out models/tiny
+# 4b. run 3's comparison legs (RESULTS.md): from saoc-c, 3 000 it. at 3e-4 with no-object weight 0.1 (saoc-d) and
+#     0.4 (saoc-e), K=3; and k4-e continued at 3e-4 instead (k4-f: +8 000)
+$PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-d --init $R/saoc-c/last.pth --iters 3000 \
+    --lr 3e-4 --lr-steps 2400 --threads 1 --no-progress > $R/saoc-d.log 2>&1
+$PY -m acvis.train --config avbench --data $B/avbench --out $R3/saoc-e --init $R/saoc-c/last.pth --iters 3000 \
+    --lr 3e-4 --lr-steps 2400 --no-object-weight 0.4 --threads 1 --no-progress > $R3/saoc-e.log 2>&1
+$PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-f --init $R3/k4-e/last.pth --iters 8000 \
+    --lr 3e-4 --lr-steps 6400 --no-object-weight 0.4 --threads 1 --no-progress --snapshot-at 4000 $R3/k4-f-4000 \
+    > $R3/k4-f.log 2>&1
+$PY -m acvis.evaluation --checkpoint $R3/k4-f-4000/last.pth --data $B/avbench --split test --out $R3/k4-f-4000/test
 # 5. ablation graphs (not committed), audio probe, table, curves
 for v in additive acqg saoc; do
   $PY -m acvis.export --config ${CFG[$v]} --checkpoint $R/$v-1000/last.pth --out $R/$v-1000/onnx
 done
 $PY tools/avbench_table.py additive=$R/additive-1000/test acqg=$R/acqg-1000/test acqg+saoc=$R/saoc-1000/test
 $PY tools/avbench_table.py "acqg+saoc 2000 it.=$R/saoc" "+1600 it. (3600)=$R/saoc-b" "+4000 it. (7600, bundled)=$R/saoc-c"
+$PY tools/avbench_table.py "+3000 K3 no-object 0.1 (saoc-d)=$R/saoc-d" "+3000 K3 no-object 0.4 (saoc-e)=$R3/saoc-e" \
+    "+3000 K5 no-object 0.4 (k4-e)=$R3/k4-e" "k4-e +4000 (k4-f-4000)=$R3/k4-f-4000/test" "k4-e +8000 (k4-f)=$R3/k4-f" "k4-e +4000 at 1.5e-4 (k4-g, bundled)=$R3/k4-g"
 $PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 \
     "acqg+saoc (bundled chain)=$R/saoc" "+1600 (5e-4)=$R/saoc-b@2000" "+4000 (5e-4)=$R/saoc-c@3600"
 # 6. the Java path (offline-exact and live W=6 L=0/3), after `mvn -B -q -o package -DskipTests` at the root:
 #    DATA=$B/avbench RUNS=$R SUFFIX=-1000 VARIANTS="additive acqg saoc" OUT=$B/score-r2-1000 bash tools/score_variants.sh
 #    DATA=$B/avbench VARIANTS=bundled OUT=$B/score-bundled bash tools/score_variants.sh
+#    run 3: DATA=$B/avbench RUNS=$R3 SUFFIX=-e VARIANTS=k4 OUT=$B/score-r3 bash tools/score_variants.sh (and SUFFIX=-g)
 #    the hygiene row: predict --mode live --duplicate-iou 1 (README, "Scoring a model through the Java path")

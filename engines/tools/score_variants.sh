@@ -23,7 +23,7 @@ THREADS=${THREADS:-2}
 SUFFIX=${SUFFIX:-}
 JAR=../target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "build the service first: mvn -B -q -o package -DskipTests (repository root)" >&2; exit 1; }
-declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench)
+declare -A CFG=([additive]=avbench_additive [acqg]=avbench_acqg [saoc]=avbench [k4]=avbench_k4)
 mkdir -p "$OUT"
 GT=$DATA/$SPLIT.json
 if [ "$LIMIT" != 0 ]; then

@@ -37,6 +37,16 @@ class AcvisEngineTest {
         return new VideoFrame(width, height, rgb);
     }
 
+    /** Kmax of the bundled model's count head, as its manifest states it (export.py). */
+    static int manifestKmax() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(TinyModel.dir().resolve(ModelManifest.FILE).toFile()).get("kmax").asInt();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static AudioWindow tone(double hertz, AudioCoverage coverage) {
         float[] pcm = new float[AudioFormat.WINDOW_SAMPLES];
         for (int n = 0; n < pcm.length; n++) {
@@ -76,7 +86,7 @@ class AcvisEngineTest {
         for (FrameFeatures f : features) {
             assertThat(f.frameQueries()).hasSize(info.frameQueryLength());
             assertThat(f.audioFeatures()).hasSize(info.audioDim());
-            assertThat(f.countLogits()).hasSize(2);
+            assertThat(f.countLogits()).as("count head: manifest kmax logits").hasSize(manifestKmax());
             assertThat(f.maskFeatures().height() * 4).isEqualTo(f.geometry().paddedHeight());
             assertThat(f.maskFeatures().width() * 4).isEqualTo(f.geometry().paddedWidth());
         }
@@ -86,7 +96,7 @@ class AcvisEngineTest {
         }
         FrameDetections out = detections.get(0);
         assertThat(out.streamId()).isEqualTo("cam-b");
-        assertThat(out.soundingCountProbabilities()).hasSize(3);
+        assertThat(out.soundingCountProbabilities()).as("P(0..Kmax)").hasSize(manifestKmax() + 1);
         assertThat(out.detections()).isNotEmpty();
         List<Float> scores = new ArrayList<>();
         for (Detection d : out.detections()) {
