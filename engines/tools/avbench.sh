@@ -47,7 +47,8 @@ BUNDLED=$R3/k4-g
 $PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avb-demo --split demo --out $BUNDLED/demo
 $PY -m acvis.export --config avbench_k4 --checkpoint $BUNDLED/last.pth --out models/tiny
 # 4b. run 3's comparison legs (RESULTS.md): from saoc-c, 3 000 it. at 3e-4 with no-object weight 0.1 (saoc-d) and
-#     0.4 (saoc-e), K=3; k4-e continued at 3e-4 instead (k4-f: +8 000); k4-g continued with 2 clips a step (k4-h)
+#     0.4 (saoc-e), K=3; k4-e continued at 3e-4 instead (k4-f: +8 000); k4-g continued with 2 clips a step (k4-h);
+#     k4-g's leg with no-object weight 0.8 (k4-i)
 $PY -m acvis.train --config avbench --data $B/avbench --out $R/saoc-d --init $R/saoc-c/last.pth --iters 3000 \
     --lr 3e-4 --lr-steps 2400 --threads 1 --no-progress > $R/saoc-d.log 2>&1
 $PY -m acvis.train --config avbench --data $B/avbench --out $R3/saoc-e --init $R/saoc-c/last.pth --iters 3000 \
@@ -58,6 +59,8 @@ $PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-f --init $
 $PY -m acvis.evaluation --checkpoint $R3/k4-f-4000/last.pth --data $B/avbench --split test --out $R3/k4-f-4000/test
 $PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-h --init $R3/k4-g/last.pth --iters 4000 \
     --lr 1e-4 --lr-steps 3200 --no-object-weight 0.4 --clips-per-iter 2 --threads 1 --no-progress > $R3/k4-h.log 2>&1
+$PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-i --init $R3/k4-e/last.pth --iters 4000 \
+    --lr 1.5e-4 --lr-steps 3200 --no-object-weight 0.8 --threads 1 --no-progress > $R3/k4-i.log 2>&1
 # 5. ablation graphs (not committed), audio probe, table, curves
 for v in additive acqg saoc; do
   $PY -m acvis.export --config ${CFG[$v]} --checkpoint $R/$v-1000/last.pth --out $R/$v-1000/onnx
@@ -66,7 +69,7 @@ $PY tools/avbench_table.py additive=$R/additive-1000/test acqg=$R/acqg-1000/test
 $PY tools/avbench_table.py "acqg+saoc 2000 it.=$R/saoc" "+1600 it. (3600)=$R/saoc-b" "+4000 it. (7600, bundled)=$R/saoc-c"
 $PY tools/avbench_table.py "+3000 K3 no-object 0.1 (saoc-d)=$R/saoc-d" "+3000 K3 no-object 0.4 (saoc-e)=$R3/saoc-e" \
     "+3000 K5 no-object 0.4 (k4-e)=$R3/k4-e" "k4-e +4000 (k4-f-4000)=$R3/k4-f-4000/test" "k4-e +8000 (k4-f)=$R3/k4-f" "k4-e +4000 at 1.5e-4 (k4-g, bundled)=$R3/k4-g" \
-    "k4-g +4000 at 1e-4, 2 clips (k4-h)=$R3/k4-h"
+    "k4-g +4000 at 1e-4, 2 clips (k4-h)=$R3/k4-h" "k4-e +4000 at 1.5e-4, no-object 0.8 (k4-i)=$R3/k4-i"
 $PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 \
     "acqg+saoc (bundled chain)=$R/saoc" "+1600 (5e-4)=$R/saoc-b@2000" "+4000 (5e-4)=$R/saoc-c@3600" \
     "K5 no-object 0.4 (3e-4)=$R3/k4-e@7600" "+4000 (1.5e-4, bundled)=$R3/k4-g@10600"
