@@ -7,8 +7,8 @@ package io.avisstream.avis.topology;
  * <p>The join's idle flush must fire when a stream has sent nothing, not when its records are waiting while the thread
  * works on other tasks (after a restart, the backlog of one task can keep the thread busy for longer than
  * {@code idle-flush}; a stream of another task would then be flushed with partial audio although its audio is
- * already written, and the output would differ from a failure-free run's). So a stream's idle time is the wall time
- * since its last record minus the time this thread was busy meanwhile: time spent waiting for input.
+ * already written, and the output would differ from a failure-free run's). So {@link ListeningClock} subtracts the
+ * time this thread was busy from the wall time since a stream's last record: time spent waiting for input.
  */
 final class ThreadBusy {
     private static final ThreadLocal<long[]> BUSY_NANOS = ThreadLocal.withInitial(() -> new long[1]);
