@@ -10,11 +10,11 @@ import org.apache.kafka.streams.TopologyTestDriver;
  *
  * <p>The join's idle flush must fire when a stream has sent nothing while the service could have read it. The stream
  * thread also spends wall time where it cannot read: a transaction commit, a rebalance inside {@code poll}, a GC
- * pause. Most likely what failed a CI run (not reproduced here): a stall of seconds right after the first records made
- * {@code idle-flush} (4 s) expire before the next poll, and frames whose audio was already written came out
- * {@code partial}. So the clock advances at each record and each wall-clock punctuation by the wall time since the
- * previous one minus the thread's busy time, credited at most {@link #maxCreditMs} per step: between two punctuations
- * of a free thread there is one punctuation interval plus one poll; anything longer is a stall, not silence.
+ * pause. A stall of seconds would otherwise make {@code idle-flush} expire before the next poll, and frames whose
+ * audio is already written would come out {@code partial}. So the clock advances at each record and each wall-clock
+ * punctuation by the wall time since the previous one minus the thread's busy time, credited at most
+ * {@link #maxCreditMs} per step: between two punctuations of a free thread there is one punctuation interval plus one
+ * poll; anything longer is a stall, not silence.
  */
 public final class ListeningClock {
     private final long maxCreditMs;
