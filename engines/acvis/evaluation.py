@@ -14,7 +14,10 @@ evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
 * with the benchmark's side files (``<split>/schedules`` and ``<split>/ObjectMasks`` from
   ``acvis.data.avbench``), object-level hearing metrics over every (object, frame) where the object is
   visible. A prediction is *flagged sounding* in a frame as the Java service flags it (README, "Sounding
-  flag"): the k best-scoring predictions with a non-empty mask there, k = the count head's most probable
+  flag"): with the default rule ``heard``, when its mask is non-empty there and the frame decoder, which hears
+  only that frame's audio second, has a query that overlaps it and gives its class a probability of at least
+  0.5 (``heard_scores``); with the rule ``count`` (``--sounding-rule count``, the service's rule before),
+  the k best-scoring predictions with a non-empty mask there, k = the count head's most probable
   count (its last class: all; no count head: all). Each flagged prediction goes to the visible object it
   overlaps most (IoU >= 0.3). Reported: ``silent_flagged_rate`` (silent visible object-frames flagged),
   ``distractor_flagged_rate`` (the same over objects that never sound: role ``silent``/``twin_silent``),
@@ -44,6 +47,8 @@ from acvis.data.rle import compress, encode
 from acvis.losses.saoc import saoc_probabilities
 
 FLAG_IOU = 0.3
+HEARD_IOU = 0.5          # a frame query confirms a prediction when their masks overlap at least this much
+HEARD_THRESHOLD = 0.5    # default avis.tracking.heard-threshold
 
 
 def track_iou(pred: np.ndarray, gt: list) -> float:
@@ -59,16 +64,49 @@ def track_iou(pred: np.ndarray, gt: list) -> float:
     return inter / union if union else 0.0
 
 
+def heard_scores(frame: dict, labels) -> np.ndarray:
+    """How strongly the frame decoder hears each kept prediction on each frame: [K, T] floats.
+
+    The frame decoder sees one frame and its own audio second, and it is trained on that frame's sounding
+    objects only, so it can say who sounds *now*; the video-level score cannot (it holds for the whole window).
+    On the mask-feature grid (1/4 of the padded frame) cropped to the resized frame (ceil(H/4) x ceil(W/4)):
+    prediction k's mask on frame t is ``e_k . m_t > 0``, frame query q's is ``pred_masks[t, q] > 0``. The score is
+    the largest softmax probability of k's class among the frame queries q whose mask overlaps k's with
+    IoU >= ``HEARD_IOU`` (compared exactly: 2 x intersection >= union > 0), 0 when none does.
+    ``frame``: ``model.inference(...)["frame"]``; ``labels``: the kept predictions' classes (0..25)."""
+    embed, m = frame["mask_embed"], frame["mask_features"]
+    h, w = frame["resized_size"]
+    hv, wv = -(-h // 4), -(-w // 4)
+    probs = torch.softmax(frame["pred_logits"], -1)                                # [T, Q, 27]
+    fq = (frame["pred_masks"][:, :, :hv, :wv] > 0).flatten(2)                       # [T, Q, P]
+    det = (torch.einsum("kc,tchw->kthw", embed, m)[:, :, :hv, :wv] > 0).flatten(2)  # [K, T, P]
+    k_n, t_n = det.shape[0], det.shape[1]
+    out = np.zeros((k_n, t_n), np.float32)
+    for k in range(k_n):
+        for t in range(t_n):
+            inter = (det[k, t][None] & fq[t]).sum(1)
+            union = (det[k, t][None] | fq[t]).sum(1)
+            ok = (union > 0) & (2 * inter >= union)
+            if ok.any():
+                out[k, t] = float(probs[t, ok, int(labels[k])].max())
+    return out
+
+
 def flagged_predictions(scores: np.ndarray, masks: np.ndarray, count_probs: np.ndarray | None,
-                        last_class_floor: float | None = None) -> list[list[int]]:
+                        last_class_floor: float | None = None, heard: np.ndarray | None = None,
+                        heard_threshold: float = HEARD_THRESHOLD) -> list[list[int]]:
     """Per frame, the indices of the predictions the Java service flags sounding (best score first).
 
+    ``heard`` ([K, T], ``heard_scores``): the rule ``heard``, a prediction with a non-empty mask sounds where
+    its heard score is at least ``heard_threshold``; None: the rule ``count`` (count head, below).
     ``last_class_floor`` (analysis only; None = the service's rule): when the count head's open last class
     ("≥ Kmax") wins, flag the Kmax best and, beyond them, only predictions scoring at least this."""
     out = []
     for t in range(masks.shape[1]):
         present = [k for k in np.argsort(-scores, kind="stable") if masks[k, t].any()]
-        if count_probs is not None:
+        if heard is not None:
+            present = [k for k in present if heard[k, t] >= heard_threshold]
+        elif count_probs is not None:
             best = int(np.argmax(count_probs[t]))
             kmax = count_probs.shape[1] - 1
             if best < kmax:
@@ -153,7 +191,8 @@ def ranking_scores(schedule: dict, object_masks: np.ndarray, cand_masks: np.ndar
 @torch.no_grad()
 def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
              max_size: int = 1333, rank_candidates: int = 0,
-             last_class_floor: float | None = None) -> tuple[dict, list[dict]]:
+             last_class_floor: float | None = None, sounding_rule: str = "heard",
+             heard_threshold: float = HEARD_THRESHOLD) -> tuple[dict, list[dict]]:
     """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
     (long side <= ``max_size``, PIL bilinear) as the service does, masks at the original size.
 
@@ -210,7 +249,8 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
             object_masks = np.load(obj)["masks"].astype(bool)
             if object_masks.shape[2:] == masks.shape[2:]:
                 schedule = json.loads(sched.read_text())
-                flagged = flagged_predictions(scores, masks, probs, last_class_floor)
+                heard = heard_scores(out["frame"], labels) if sounding_rule == "heard" else None
+                flagged = flagged_predictions(scores, masks, probs, last_class_floor, heard, heard_threshold)
                 object_metrics(schedule, object_masks, masks, flagged, tally)
                 if rank_candidates > 0:
                     ranked = model.inference(images, mel, output_size=(h0, w0), max_candidates=rank_candidates)
@@ -249,6 +289,10 @@ def main(argv=None) -> int:
     parser.add_argument("--last-class-floor", type=float,
                         help="analysis of the flag rule: on frames whose count is the open last class, flag the Kmax "
                              "best and beyond them only predictions scoring at least this (2 = the Kmax best only)")
+    parser.add_argument("--sounding-rule", choices=("heard", "count"), default="heard",
+                        help="how a prediction is flagged sounding in a frame (avis.tracking.sounding-rule)")
+    parser.add_argument("--heard-threshold", type=float, default=HEARD_THRESHOLD,
+                        help="rule heard: lowest frame-decoder probability (avis.tracking.heard-threshold)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     state = torch.load(args.checkpoint, map_location="cpu")
@@ -257,11 +301,12 @@ def main(argv=None) -> int:
     dataset = AVISegDataset(args.data, args.split, filter_empty=False)
     label_to_id = {v: k for k, v in dataset.id_to_label.items()}
     metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size, args.rank,
-                                args.last_class_floor)
+                                args.last_class_floor, args.sounding_rule, args.heard_threshold)
     out = Path(args.out) if args.out else Path(args.checkpoint).parent
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results))
-    metrics.update(checkpoint=str(args.checkpoint), data=str(args.data), split=args.split)
+    metrics.update(checkpoint=str(args.checkpoint), data=str(args.data), split=args.split,
+                   sounding_rule=args.sounding_rule)
     (out / "eval.json").write_text(json.dumps(metrics, indent=2))
     print(json.dumps(metrics, indent=2))
     return 0

@@ -28,6 +28,7 @@ from torch import Tensor, nn
 
 from .checkpoint import load_into, load_state
 from .config import AUDIO_DIM, MEL_SHAPE, NUM_CLASSES, PIXEL_MEAN, PIXEL_STD, SIZE_DIVISIBILITY, get_config, to_dict
+from .evaluation import heard_scores
 from .modeling.model import ACVIS, build_model, video_mask_logits
 
 OPSET = 17
@@ -292,20 +293,23 @@ def write_offline_case(model: ACVIS, ref_root: Path, seed: int, t: int = 7, size
         frame = model.forward_frame(images, audio)
     cand = res["candidates"]
     keep = cand["score"] > model.cfg.test_score_threshold
+    heard = torch.from_numpy(heard_scores(dict(res["frame"], mask_embed=res["video"]["mask_embed"][cand["query_index"]]),
+                                          cand["labels"].tolist()))
     names_in = ["images", "mel", "output_size"]
     ins = (images, mel, torch.tensor(output_size, dtype=torch.int64))
     names_out = ["audio_features", "frame_queries", "mask_features", "class_logits", "mask_embed", "sim_embed",
                  "cand_query_index", "cand_labels", "cand_class_prob", "cand_mask_score", "cand_score",
-                 "cand_kept", "cand_masks_top"]
+                 "cand_kept", "cand_masks_top", "cand_heard"]
     outs = (audio, frame["frame_queries"], frame["mask_features"], res["video"]["class_logits"],
             res["video"]["mask_embed"], res["video"]["sim_embed"], cand["query_index"], cand["labels"],
             cand["class_prob"], cand["mask_score"], cand["score"], keep.to(torch.uint8),
-            cand["masks"][:top_masks].to(torch.uint8))
+            cand["masks"][:top_masks].to(torch.uint8), heard)
     entry = write_case(ref_root, "offline", names_in, ins, names_out, outs)
     entry["description"] = ("offline-exact inference (spec §5) of one clip: candidates are the top-k (query, class) "
                             "pairs in descending class probability; cand_score = class_prob * mask_score; kept = "
                             f"score > {model.cfg.test_score_threshold}; cand_masks_top = logit > 0 masks of the first "
-                            f"{top_masks} candidates at output_size")
+                            f"{top_masks} candidates at output_size; cand_heard [candidate, frame] = "
+                            "acvis.evaluation.heard_scores (the frame decoder's hearing of each candidate)")
     return entry
 
 

@@ -242,7 +242,10 @@ class ACVIS(nn.Module):
         images (T, 3, H, W) raw RGB already resized (short side 360), mel (T, 96, 64);
         output_size (H0, W0) of the original frames (default (H, W)). Returns ``scores`` [K],
         ``labels`` [K] (0..25), ``masks`` bool [K, T, H0, W0], ``query_index`` [K],
-        ``count_logits`` [T, Kmax] — in descending class-probability order — plus ``candidates``
+        ``count_logits`` [T, Kmax] — in descending class-probability order — ``frame`` (the frame decoder's
+        per-frame ``pred_logits`` [T, Q, 27] and ``pred_masks`` [T, Q, h, w], ``mask_features`` m [T, Cm, h, w],
+        the kept predictions' ``mask_embed`` [K, Cm] and ``resized_size``: what ``acvis.evaluation.heard_scores``
+        needs), plus ``candidates``
         (all top-k (query, class) pairs before the threshold: ``query_index``, ``labels``,
         ``class_prob``, ``mask_score``, ``score``, ``masks``) and the raw ``video`` outputs.
         ``kept_only``: skip the masks of candidates whose class probability alone is <= the threshold (their
@@ -251,11 +254,12 @@ class ACVIS(nn.Module):
         """
         t, _, h, w = images.shape
         h0, w0 = output_size or (h, w)
-        fqs, ms, auds, cnts = [], [], [], []
+        fqs, ms, auds, cnts, fls, fms = [], [], [], [], [], []
         for s in range(0, t, chunk):
             a = self.forward_audio(mel[s:s + chunk])
             f = self.forward_frame(images[s:s + chunk], a)
             fqs.append(f["frame_queries"]); ms.append(f["mask_features"]); auds.append(a)
+            fls.append(f["pred_logits"]); fms.append(f["pred_masks"])
             if "count_logits" in f:
                 cnts.append(f["count_logits"])
         fq, m, aud = torch.cat(fqs), torch.cat(ms), torch.cat(auds)
@@ -287,6 +291,8 @@ class ACVIS(nn.Module):
         return {"scores": final[keep], "labels": labels[keep], "masks": out_masks[keep],
                 "query_index": qidx[keep],
                 "count_logits": torch.cat(cnts) if cnts else None,
+                "frame": {"pred_logits": torch.cat(fls), "pred_masks": torch.cat(fms), "mask_features": m,
+                          "mask_embed": embed[keep], "resized_size": (h, w)},
                 "candidates": {"query_index": qidx, "labels": labels, "class_prob": top,
                                "mask_score": mask_score, "score": final, "masks": out_masks},
                 "video": v}

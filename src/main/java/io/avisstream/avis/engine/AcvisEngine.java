@@ -5,6 +5,8 @@ import static io.avisstream.avis.engine.GraphContract.COUNT_LOGITS;
 import static io.avisstream.avis.engine.GraphContract.FRAME_QUERIES;
 import static io.avisstream.avis.engine.GraphContract.MASK_EMBED;
 import static io.avisstream.avis.engine.GraphContract.MASK_FEATURES;
+import static io.avisstream.avis.engine.GraphContract.PRED_LOGITS;
+import static io.avisstream.avis.engine.GraphContract.PRED_MASKS;
 import static io.avisstream.avis.engine.GraphContract.SIM_EMBED;
 
 import java.util.ArrayList;
@@ -129,8 +131,12 @@ public final class AcvisEngine implements Engine {
         return simDim;
     }
 
-    /** One candidate of a clip, scored over every frame that has mask features (offline-exact mode). */
-    public record ClipDetection(int queryIndex, int classId, float score, float[] similarity, List<BinaryMask> masks) {
+    /**
+     * One candidate of a clip, scored over every frame that has mask features (offline-exact mode); {@code heard}:
+     * per frame, {@link FrameHearing#heard} (NaN without frame-level hearing).
+     */
+    public record ClipDetection(int queryIndex, int classId, float score, float[] similarity, List<BinaryMask> masks,
+            float[] heard) {
     }
 
     @Override
@@ -176,6 +182,8 @@ public final class AcvisEngine implements Engine {
             HostTensor fq = result.get(FRAME_QUERIES);
             HostTensor counts = result.get(COUNT_LOGITS);
             HostTensor mf = result.get(MASK_FEATURES);
+            HostTensor predLogits = result.get(PRED_LOGITS);
+            HostTensor predMasks = result.get(PRED_MASKS);
             int queryLength = info.frameQueryLength();
             int channels = mf.dim(1);
             int h = mf.dim(2);
@@ -185,6 +193,13 @@ public final class AcvisEngine implements Engine {
                         + g.paddedHeight() + "x" + g.paddedWidth() + "; the contract says padded size / 4");
             }
             int mfLength = channels * h * w;
+            int frameQueries = predLogits.dim(1);
+            int logitsLength = frameQueries * predLogits.dim(2);
+            if (predMasks.dim(1) != frameQueries || predMasks.dim(2) != h || predMasks.dim(3) != w) {
+                throw new EngineException("frame graph returned pred_masks " + predMasks.dim(1) + "x" + predMasks.dim(2)
+                        + "x" + predMasks.dim(3) + " for " + frameQueries + " queries and mask features " + h + "x" + w);
+            }
+            int predMasksLength = frameQueries * h * w;
             for (int j = 0; j < m; j++) {
                 int i = group.get(j);
                 PreparedFrame frame = batch.get(i);
@@ -194,7 +209,9 @@ public final class AcvisEngine implements Engine {
                         counts == null ? new float[0]
                                 : Arrays.copyOfRange(counts.data(), j * countLogits, (j + 1) * countLogits),
                         new MaskFeatures(channels, h, w, Arrays.copyOfRange(mf.data(), j * mfLength, (j + 1) * mfLength)),
-                        g);
+                        g, FrameHearing.of(Arrays.copyOfRange(predLogits.data(), j * logitsLength, (j + 1) * logitsLength),
+                                frameQueries, Arrays.copyOfRange(predMasks.data(), j * predMasksLength,
+                                        (j + 1) * predMasksLength), h, w, g));
             }
             encodeTimings.add(StageTimings.Stage.POSTPROCESS, System.nanoTime() - g2);
         }

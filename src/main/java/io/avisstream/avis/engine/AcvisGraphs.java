@@ -13,6 +13,8 @@ import static io.avisstream.avis.engine.GraphContract.MASK_FEATURES;
 import static io.avisstream.avis.engine.GraphContract.MASK_LOGITS;
 import static io.avisstream.avis.engine.GraphContract.MEL;
 import static io.avisstream.avis.engine.GraphContract.PIXEL;
+import static io.avisstream.avis.engine.GraphContract.PRED_LOGITS;
+import static io.avisstream.avis.engine.GraphContract.PRED_MASKS;
 import static io.avisstream.avis.engine.GraphContract.SIM_EMBED;
 import static io.avisstream.avis.engine.GraphContract.VIDEO;
 
@@ -42,7 +44,10 @@ final class AcvisGraphs implements AutoCloseable {
     private final Map<String, GraphSession> sessions;
     private final GraphBackend backend;
     private final String modelId;
-    /** The frame outputs run() asks for: {@code count_logits} only when the model has a count head. */
+    /**
+     * The frame outputs run() asks for: {@code count_logits} only when the model has a count head; {@code pred_logits}
+     * and {@code pred_masks} for {@link FrameHearing}.
+     */
     private final Set<String> frameOutputs;
     private volatile boolean closed;
 
@@ -51,7 +56,8 @@ final class AcvisGraphs implements AutoCloseable {
         this.backend = backend;
         this.modelId = modelId;
         this.frameOutputs = sessions.get(FRAME).outputNames().contains(COUNT_LOGITS)
-                ? Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES) : Set.of(FRAME_QUERIES, MASK_FEATURES);
+                ? Set.of(FRAME_QUERIES, COUNT_LOGITS, MASK_FEATURES, PRED_LOGITS, PRED_MASKS)
+                : Set.of(FRAME_QUERIES, MASK_FEATURES, PRED_LOGITS, PRED_MASKS);
     }
 
     /** Whether the frame graph has the SAOC count head (ACVIS); AVISM-style models have none. */

@@ -61,8 +61,9 @@ final class DetectionPostprocessor {
             if (c.score() > maskDecoder.threshold()) {
                 BinaryMask mask = masks.computeIfAbsent(c.maskRow(),
                         r -> maskDecoder.binaryMask(logits.perFrame().get(0), r * logits.planes().get(0), g));
-                kept.add(new Detection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), mask,
-                        maskEmbedding(maskEmbed, c.query(), current.maskFeatures().channels())));
+                float[] e = maskEmbedding(maskEmbed, c.query(), current.maskFeatures().channels());
+                kept.add(new Detection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()), mask, e,
+                        current.hearing().heard(c.classId(), e, current.maskFeatures())));
             }
         }
         kept.sort(Comparator.comparingDouble((Detection d) -> d.score()).reversed());
@@ -79,12 +80,16 @@ final class DetectionPostprocessor {
         for (ScoredCandidate c : score(candidates, logits, clip)) {
             if (c.score() > maskDecoder.threshold()) {
                 List<BinaryMask> masks = new ArrayList<>(clip.size());
+                float[] heard = new float[clip.size()];
+                float[] e = maskEmbedding(maskEmbed, c.query(), clip.get(0).maskFeatures().channels());
                 for (int t = 0; t < clip.size(); t++) {
+                    FrameFeatures frame = clip.get(t);
                     masks.add(maskDecoder.binaryMask(logits.perFrame().get(t), c.maskRow() * logits.planes().get(t),
-                            clip.get(t).geometry()));
+                            frame.geometry()));
+                    heard[t] = frame.hearing().heard(c.classId(), e, frame.maskFeatures());
                 }
                 kept.add(new AcvisEngine.ClipDetection(c.query(), c.classId(), c.score(), similarity(simEmbed, c.query()),
-                        masks));
+                        masks, heard));
             }
         }
         kept.sort(Comparator.comparingDouble((AcvisEngine.ClipDetection d) -> d.score()).reversed());

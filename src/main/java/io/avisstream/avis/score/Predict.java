@@ -34,6 +34,7 @@ import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.message.MessageCodec;
 import io.avisstream.avis.message.RleMask;
 import io.avisstream.avis.topology.TopologySettings;
+import io.avisstream.avis.tracking.SoundingRule;
 
 /**
  * {@code predict}: the Java engine over every video of an AVISeg-format split.
@@ -121,7 +122,7 @@ public final class Predict {
                 List<Integer> videoCounts = new ArrayList<>();
                 for (int t = 0; t < clip.size(); t++) {
                     float[] logits = clip.get(t).countLogits();
-                    MasksMessage record = frameRecord(engine, video, t, kept, logits);
+                    MasksMessage record = frameRecord(engine, video, t, kept, logits, options.soundingRule());
                     // without a count head (AVISM) every instance in the frame sounds: that is its predicted count
                     videoCounts.add(logits.length == 0 ? record.instances().size() : SoundingCount.mostLikely(logits));
                     masksOut.write(MessageCodec.MASKS.encode(record));
@@ -140,36 +141,44 @@ public final class Predict {
                 List.of(resultsFile, countsFile, masksFile));
     }
 
-    /** The service's default topology settings, with {@code --duplicate-iou} when given. */
+    /** The service's default topology settings, with {@code --duplicate-iou} when given and the sounding rule. */
     static TopologySettings liveSettings(PredictOptions options) {
         TopologySettings defaults = TopologySettings.defaults();
-        return options.duplicateIou().map(defaults::withDuplicateIou).orElse(defaults);
+        TopologySettings settings = options.duplicateIou().map(defaults::withDuplicateIou).orElse(defaults);
+        return settings.withSoundingRule(options.soundingRule());
     }
 
     /**
      * Frame {@code t} of an offline clip as a masks record: the clip's kept instances whose mask is non-empty there
-     * (track id = rank + 1), sounding as the service flags it (README, "Sounding flag"): the k best-scoring, k the
-     * count head's most probable count, its last class meaning all.
+     * (track id = rank + 1), sounding as the service flags it ({@code rule}; README, "Sounding flag").
      */
     static MasksMessage frameRecord(AcvisEngine engine, SplitVideo video, int t, List<AcvisEngine.ClipDetection> kept,
-            float[] countLogits) {
-        int k = SoundingCount.mostLikely(countLogits);
-        boolean all = k >= countLogits.length;
-        List<InstanceMessage> instances = new ArrayList<>();
+            float[] countLogits, SoundingRule rule) {
+        List<Integer> present = new ArrayList<>();
         int height = video.height();
         int width = video.width();
         for (int i = 0; i < kept.size(); i++) {
-            AcvisEngine.ClipDetection d = kept.get(i);
-            BinaryMask mask = d.masks().get(t);
+            BinaryMask mask = kept.get(i).masks().get(t);
             height = mask.height();
             width = mask.width();
             int[] box = CocoRle.bbox(mask);
-            if (box[2] == 0 || box[3] == 0) {
-                continue;
+            if (box[2] > 0 && box[3] > 0) {
+                present.add(i);
             }
-            boolean sounding = all || instances.size() < k;
+        }
+        float[] heard = new float[present.size()];
+        for (int j = 0; j < heard.length; j++) {
+            heard[j] = kept.get(present.get(j)).heard()[t];
+        }
+        boolean[] flags = rule.flags(heard, countLogits.length == 0 ? null : SoundingCount.probabilities(countLogits));
+        List<InstanceMessage> instances = new ArrayList<>();
+        for (int j = 0; j < present.size(); j++) {
+            int i = present.get(j);
+            AcvisEngine.ClipDetection d = kept.get(i);
+            BinaryMask mask = d.masks().get(t);
+            int[] box = CocoRle.bbox(mask);
             instances.add(new InstanceMessage(i + 1, d.classId(), engine.info().className(d.classId()),
-                    Math.max(0f, Math.min(1f, d.score())), sounding, List.of(box[0], box[1], box[2], box[3]),
+                    Math.max(0f, Math.min(1f, d.score())), flags[j], List.of(box[0], box[1], box[2], box[3]),
                     RleMask.of(mask.height(), mask.width(), CocoRle.encode(mask))));
         }
         return new MasksMessage(video.name(), t, t * 1_000_000L, width, height, "complete", true, t,

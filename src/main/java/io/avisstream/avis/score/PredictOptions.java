@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.avisstream.avis.tracking.SoundingRule;
+
 /**
  * Options of {@code predict}. A usage error throws {@link IllegalArgumentException} with the reason.
  *
@@ -18,16 +20,19 @@ import java.util.Optional;
  * @param threads ONNX Runtime intra-op threads
  * @param duplicateIou live mode's output hygiene ({@code avis.tracking.duplicate-iou}); empty = the service default,
  *        1 keeps duplicates (measures what the hygiene changes)
+ * @param soundingRule how instances are flagged sounding ({@code avis.tracking.sounding-rule} and
+ *        {@code heard-threshold}), in both modes
  */
 public record PredictOptions(Path model, Path split, Path media, Mode mode, Optional<Integer> window, int lookahead,
-        Path out, int limit, int threads, Optional<Double> duplicateIou) {
+        Path out, int limit, int threads, Optional<Double> duplicateIou, SoundingRule soundingRule) {
 
     public enum Mode {
         OFFLINE, LIVE
     }
 
     public static final String USAGE = "predict --model DIR --split GT.json --media DIR --mode offline|live"
-            + " [--window 6] [--lookahead 0] [--duplicate-iou 0.8] --out DIR [--limit N] [--threads 2]";
+            + " [--window 6] [--lookahead 0] [--duplicate-iou 0.8] [--sounding-rule heard|count] [--heard-threshold 0.5]"
+            + " --out DIR [--limit N] [--threads 2]";
 
     public PredictOptions {
         if (window.filter(w -> w < 1).isPresent()) {
@@ -46,6 +51,9 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
         if (duplicateIou.filter(d -> !(d > 0 && d <= 1)).isPresent()) {
             throw new IllegalArgumentException("--duplicate-iou must be in (0, 1]");
         }
+        if (soundingRule == null) {
+            throw new IllegalArgumentException("--sounding-rule must be heard or count");
+        }
         if (limit < 0 || threads < 1) {
             throw new IllegalArgumentException("--limit must be >= 0 and --threads >= 1");
         }
@@ -62,6 +70,8 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
         int limit = 0;
         int threads = 2;
         Optional<Double> duplicateIou = Optional.empty();
+        SoundingRule.Kind rule = SoundingRule.DEFAULT.kind();
+        double heardThreshold = SoundingRule.DEFAULT_HEARD_THRESHOLD;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -79,13 +89,23 @@ public record PredictOptions(Path model, Path split, Path media, Mode mode, Opti
                 case "--limit" -> limit = integer(value(args, ++i, a), a);
                 case "--threads" -> threads = integer(value(args, ++i, a), a);
                 case "--duplicate-iou" -> duplicateIou = Optional.of(decimal(value(args, ++i, a), a));
+                case "--sounding-rule" -> rule = switch (value(args, ++i, a).toLowerCase(Locale.ROOT)) {
+                    case "heard" -> SoundingRule.Kind.HEARD;
+                    case "count" -> SoundingRule.Kind.COUNT;
+                    default -> throw new IllegalArgumentException("--sounding-rule must be heard or count; usage: " + USAGE);
+                };
+                case "--heard-threshold" -> heardThreshold = decimal(value(args, ++i, a), a);
                 default -> throw new IllegalArgumentException("unknown option " + a + "; usage: " + USAGE);
             }
         }
         if (model == null || split == null || media == null || mode == null || out == null) {
             throw new IllegalArgumentException("--model, --split, --media, --mode and --out are required; usage: " + USAGE);
         }
-        return new PredictOptions(model, split, media, mode, window, lookahead, out, limit, threads, duplicateIou);
+        if (!(heardThreshold >= 0 && heardThreshold <= 1)) {
+            throw new IllegalArgumentException("--heard-threshold must be in [0, 1]");
+        }
+        return new PredictOptions(model, split, media, mode, window, lookahead, out, limit, threads, duplicateIou,
+                new SoundingRule(rule, heardThreshold));
     }
 
     private static String value(String[] args, int i, String flag) {

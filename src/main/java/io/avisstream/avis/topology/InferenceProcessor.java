@@ -58,7 +58,8 @@ final class InferenceProcessor implements Processor<String, Object, Object, Obje
         this.observer = observer;
         this.settings = settings;
         this.engineName = engine.info().name();
-        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge(), settings.duplicateIou());
+        this.tracker = new Tracker(settings.minSimilarity(), settings.maxAge(), settings.duplicateIou(),
+                settings.soundingRule());
         this.freshMasks = new FreshMasks(engine);
     }
 

@@ -3,6 +3,7 @@ package io.avisstream.avis.topology;
 import java.time.Duration;
 
 import io.avisstream.avis.events.EventsConfig;
+import io.avisstream.avis.tracking.SoundingRule;
 import io.avisstream.avis.tracking.TrackingConfig;
 
 /**
@@ -11,7 +12,7 @@ import io.avisstream.avis.tracking.TrackingConfig;
  */
 public record TopologySettings(Duration grace, Duration idleFlush, int maxPendingFrames, int maxFrameWidth,
         int maxFrameHeight, Duration audioRetention, double fps, double maskFps, double minSimilarity, int maxAge,
-        double duplicateIou,
+        double duplicateIou, SoundingRule soundingRule,
         int onFrames, int offFrames) {
 
     /** Default of {@code avis.inference.mask-fps}, chosen from the cost measured in engines/RESULTS.md. */
@@ -28,12 +29,13 @@ public record TopologySettings(Duration grace, Duration idleFlush, int maxPendin
         require(minSimilarity >= -1 && minSimilarity <= 1, "avis.tracking.min-similarity must be in [-1, 1]");
         require(maxAge >= 0, "avis.tracking.max-age must be >= 0");
         require(duplicateIou > 0 && duplicateIou <= 1, "avis.tracking.duplicate-iou must be in (0, 1]");
+        require(soundingRule != null, "avis.tracking.sounding-rule must be set");
         require(onFrames >= 1 && offFrames >= 1, "avis.events.on-frames/off-frames must be >= 1");
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(3), 500, 4096, 4096,
-                Duration.ofSeconds(30), 1.0, Double.parseDouble(DEFAULT_MASK_FPS), 0.5, 5, 0.8, 2, 2);
+                Duration.ofSeconds(30), 1.0, Double.parseDouble(DEFAULT_MASK_FPS), 0.5, 5, 0.8, SoundingRule.DEFAULT, 2, 2);
     }
 
     public static TopologySettings from(JoinConfig join, InferenceConfig inference, TrackingConfig tracking,
@@ -41,32 +43,37 @@ public record TopologySettings(Duration grace, Duration idleFlush, int maxPendin
         return new TopologySettings(join.grace(), join.idleFlush(), join.maxPendingFrames(), join.maxFrameWidth(),
                 join.maxFrameHeight(), join.audioRetention(), inference.fps(), inference.maskFps(),
                 tracking.minSimilarity(),
-                tracking.maxAge(), tracking.duplicateIou(), events.onFrames(), events.offFrames());
+                tracking.maxAge(), tracking.duplicateIou(), tracking.sounding(), events.onFrames(), events.offFrames());
     }
 
     public TopologySettings withFps(double newFps) {
         return new TopologySettings(grace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight, audioRetention,
-                newFps, maskFps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
+                newFps, maskFps, minSimilarity, maxAge, duplicateIou, soundingRule, onFrames, offFrames);
     }
 
     public TopologySettings withGrace(Duration newGrace) {
         return new TopologySettings(newGrace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight,
-                audioRetention, fps, maskFps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
+                audioRetention, fps, maskFps, minSimilarity, maxAge, duplicateIou, soundingRule, onFrames, offFrames);
     }
 
     public TopologySettings withMaxPendingFrames(int n) {
         return new TopologySettings(grace, idleFlush, n, maxFrameWidth, maxFrameHeight, audioRetention, fps,
-                maskFps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
+                maskFps, minSimilarity, maxAge, duplicateIou, soundingRule, onFrames, offFrames);
     }
 
     public TopologySettings withMaskFps(double newMaskFps) {
         return new TopologySettings(grace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight, audioRetention,
-                fps, newMaskFps, minSimilarity, maxAge, duplicateIou, onFrames, offFrames);
+                fps, newMaskFps, minSimilarity, maxAge, duplicateIou, soundingRule, onFrames, offFrames);
     }
 
     public TopologySettings withDuplicateIou(double newDuplicateIou) {
         return new TopologySettings(grace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight, audioRetention,
-                fps, maskFps, minSimilarity, maxAge, newDuplicateIou, onFrames, offFrames);
+                fps, maskFps, minSimilarity, maxAge, newDuplicateIou, soundingRule, onFrames, offFrames);
+    }
+
+    public TopologySettings withSoundingRule(SoundingRule newRule) {
+        return new TopologySettings(grace, idleFlush, maxPendingFrames, maxFrameWidth, maxFrameHeight, audioRetention,
+                fps, maskFps, minSimilarity, maxAge, duplicateIou, newRule, onFrames, offFrames);
     }
 
     /** Microseconds between sampled frames; 0 = every frame. */

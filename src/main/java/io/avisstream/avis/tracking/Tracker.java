@@ -12,7 +12,7 @@ import io.avisstream.avis.media.FrameDetections;
  * tracks by the Hungarian method on the cosine similarity of their similarity embeddings; pairs below
  * {@code minSimilarity} are not linked; unmatched detections open new tracks with monotonic ids; tracks unseen
  * for more than {@code maxAge} inferred frames retire. Before linking, empty masks and duplicates are dropped
- * ({@link DetectionHygiene}); the sounding count applies to what remains. Pure and deterministic: the same state and input give
+ * ({@link DetectionHygiene}); the {@link SoundingRule} flags what remains. Pure and deterministic: the same state and input give
  * the same output, which is what lets a restarted task continue the same ids.
  */
 public final class Tracker {
@@ -22,6 +22,7 @@ public final class Tracker {
     private final double minSimilarity;
     private final int maxAge;
     private final DetectionHygiene hygiene;
+    private final SoundingRule soundingRule;
 
     /**
      * @param minSimilarity lowest cosine similarity at which a detection continues a track (-1..1)
@@ -37,6 +38,16 @@ public final class Tracker {
      * @param duplicateIou mask IoU above which a detection is dropped as a duplicate of a better one ((0, 1])
      */
     public Tracker(double minSimilarity, int maxAge, double duplicateIou) {
+        this(minSimilarity, maxAge, duplicateIou, SoundingRule.DEFAULT);
+    }
+
+    /**
+     * @param minSimilarity lowest cosine similarity at which a detection continues a track (-1..1)
+     * @param maxAge inferred frames a track may stay unseen before it retires (>= 0)
+     * @param duplicateIou mask IoU above which a detection is dropped as a duplicate of a better one ((0, 1])
+     * @param soundingRule which of the remaining detections sound
+     */
+    public Tracker(double minSimilarity, int maxAge, double duplicateIou, SoundingRule soundingRule) {
         if (minSimilarity < -1 || minSimilarity > 1) {
             throw new IllegalArgumentException("minSimilarity must be in [-1, 1], got " + minSimilarity);
         }
@@ -46,6 +57,7 @@ public final class Tracker {
         this.minSimilarity = minSimilarity;
         this.maxAge = maxAge;
         this.hygiene = new DetectionHygiene(duplicateIou);
+        this.soundingRule = java.util.Objects.requireNonNull(soundingRule, "soundingRule");
     }
 
     /** Result of one tracker step: the linked instances (best score first) and the next state. */
@@ -58,7 +70,11 @@ public final class Tracker {
         List<Detection> detections = new ArrayList<>(output.detections());
         detections.sort(Comparator.comparingDouble((Detection d) -> -d.score()).thenComparingInt(Detection::queryIndex));
         detections = hygiene.filter(detections);
-        int soundingCount = soundingCount(output.soundingCountProbabilities(), detections.size());
+        float[] heard = new float[detections.size()];
+        for (int d = 0; d < heard.length; d++) {
+            heard[d] = detections.get(d).heard();
+        }
+        boolean[] flags = soundingRule.flags(heard, output.soundingCountProbabilities());
 
         List<Track> live = state.tracks();
         int[] detToTrack = match(detections, live);
@@ -71,7 +87,7 @@ public final class Tracker {
         Track[] updated = new Track[live.size()];
         for (int d = 0; d < detections.size(); d++) {
             Detection det = detections.get(d);
-            boolean sounding = d < soundingCount;
+            boolean sounding = flags[d];
             float[] embedding = unit(det.similarity());
             int t = detToTrack[d];
             if (t >= 0) {
@@ -98,23 +114,6 @@ public final class Tracker {
         next.sort(Comparator.comparingLong(Track::id));
 
         return new Step(List.copyOf(instances), new TrackerState(nextId, frame, next));
-    }
-
-    /**
-     * How many of the best detections count as sounding: the SAOC head's most probable count; its last class
-     * means "at least that many", so every detection; no probabilities means every detection.
-     */
-    static int soundingCount(float[] probabilities, int detections) {
-        if (probabilities == null || probabilities.length == 0) {
-            return detections;
-        }
-        int best = 0;
-        for (int k = 1; k < probabilities.length; k++) {
-            if (probabilities[k] > probabilities[best]) {
-                best = k;
-            }
-        }
-        return best == probabilities.length - 1 ? detections : Math.min(best, detections);
     }
 
     private int[] match(List<Detection> detections, List<Track> tracks) {

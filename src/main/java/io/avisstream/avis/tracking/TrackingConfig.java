@@ -21,4 +21,20 @@ public interface TrackingConfig {
      */
     @WithDefault("0.8")
     double duplicateIou();
+
+    /**
+     * Which detections of a frame sound: {@code heard} (the frame decoder hears it in this frame) or {@code count}
+     * (the count head's number of best-scoring detections). See {@link SoundingRule}.
+     */
+    @WithDefault("heard")
+    SoundingRule.Kind soundingRule();
+
+    /** Rule {@code heard}: lowest frame-decoder probability of the detection's class that flags it sounding (0..1). */
+    @WithDefault("0.5")
+    double heardThreshold();
+
+    /** The two settings above as one value. */
+    default SoundingRule sounding() {
+        return new SoundingRule(soundingRule(), heardThreshold());
+    }
 }

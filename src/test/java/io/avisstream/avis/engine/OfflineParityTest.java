@@ -114,6 +114,26 @@ class OfflineParityTest {
                 }
             }
             assertThat(mismatches).as("mask pixels differing from the reference (of %d)", 3 * frames * pixels).isZero();
+
+            // Then: the frame decoder's hearing of every candidate on every frame (the sounding rule "heard")
+            float[] maskEmbed = video.get(GraphContract.MASK_EMBED).data();
+            int channels = clip.get(0).maskFeatures().channels();
+            float[] heard = new float[scored.size() * frames];
+            for (int i = 0; i < scored.size(); i++) {
+                int q = scored.get(i).query();
+                float[] e = Arrays.copyOfRange(maskEmbed, q * channels, (q + 1) * channels);
+                for (int t = 0; t < frames; t++) {
+                    heard[i * frames + t] = clip.get(t).hearing().heard(scored.get(i).classId(), e,
+                            clip.get(t).maskFeatures());
+                }
+            }
+            float[] expectedHeard = out("cand_heard");
+            int heardInReference = 0;
+            for (float h : expectedHeard) {
+                heardInReference += h >= 0.5f ? 1 : 0;
+            }
+            assertThat(heardInReference).as("reference (candidate, frame) pairs heard at >= 0.5").isPositive();
+            Parity.of("offline/cand_heard", expectedHeard, heard).assertWithin(1e-4);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.avisstream.avis.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,7 @@ import io.avisstream.avis.ingest.DecodedFrame;
 import io.avisstream.avis.ingest.MediaReader;
 import io.avisstream.avis.ingest.MediaSample;
 import io.avisstream.avis.message.Json;
+import io.avisstream.avis.message.InstanceMessage;
 import io.avisstream.avis.message.MasksMessage;
 import io.avisstream.avis.message.MessageCodec;
 
@@ -149,7 +151,8 @@ class PredictTest {
     void shouldWriteOfficialResultsOfTheWholeClipOffline() throws Exception {
         // When
         Path out = dir.resolve("offline");
-        Predict.Summary summary = Predict.run(options("--mode", "offline", "--out", out.toString()));
+        Predict.Summary summary = Predict.run(options("--mode", "offline", "--sounding-rule", "count", "--out",
+                out.toString()));
 
         // Then: one entry per kept candidate, a mask on each of the 10 frames at the GT size
         int length = schedule.get("length_s").asInt();
@@ -163,7 +166,7 @@ class PredictTest {
             assertThat(r.get("segmentations").get(0).get("size").toString()).isEqualTo("[90,160]");
         }
         assertThat(Json.MAPPER.readTree(out.resolve("counts.json").toFile()).get(VIDEO)).hasSize(length);
-        // the per-frame records flag the count head's count (all instances on its last class)
+        // with the rule count, the per-frame records flag the count head's count (all instances on its last class)
         JsonNode counts = Json.MAPPER.readTree(out.resolve("counts.json").toFile()).get(VIDEO);
         int kmax = Json.MAPPER.readTree(MODEL.resolve("manifest.json").toFile()).get("kmax").asInt();
         List<MasksMessage> frames = records(out.resolve("masks.jsonl"));
@@ -177,6 +180,26 @@ class PredictTest {
         // and evaluate reads them
         assertThat(evaluate("--results", out.resolve("results.json").toString(), "--counts",
                 out.resolve("counts.json").toString())).contains("AP_all", "HOTA", "sound accuracy");
+    }
+
+    @Test
+    void shouldFlagWhatTheFrameDecoderHearsAtTheHeardThresholdOffline() throws Exception {
+        // When the default rule (heard) runs at the extreme thresholds: 0 flags every instance, 1 none (a softmax
+        // probability stays below 1)
+        Path all = dir.resolve("heard0");
+        Path none = dir.resolve("heard1");
+        Predict.run(options("--mode", "offline", "--heard-threshold", "0", "--out", all.toString()));
+        Predict.run(options("--mode", "offline", "--sounding-rule", "heard", "--heard-threshold", "1", "--out",
+                none.toString()));
+
+        // Then
+        List<InstanceMessage> everything = records(all.resolve("masks.jsonl")).stream()
+                .flatMap(m -> m.instances().stream()).toList();
+        assertThat(everything).isNotEmpty().allSatisfy(i -> assertThat(i.sounding()).isTrue());
+        assertThat(records(none.resolve("masks.jsonl"))).flatExtracting(MasksMessage::instances).hasSameSizeAs(everything)
+                .allSatisfy(i -> assertThat(((InstanceMessage) i).sounding()).isFalse());
+        assertThatIllegalArgumentException().isThrownBy(() -> options("--mode", "offline", "--sounding-rule", "loud",
+                "--out", "x"));
     }
 
     @Test

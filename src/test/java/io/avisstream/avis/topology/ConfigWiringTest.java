@@ -12,6 +12,7 @@ import io.avisstream.avis.engine.Engine;
 import io.avisstream.avis.events.EventsConfig;
 import io.avisstream.avis.topology.runtime.AvisStreams;
 import io.avisstream.avis.topology.runtime.StreamsRuntimeConfig;
+import io.avisstream.avis.tracking.SoundingRule;
 import io.avisstream.avis.tracking.TrackingConfig;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,7 +42,7 @@ class ConfigWiringTest {
         // Then
         assertThat(engine.info().name()).isEqualTo(DeterministicTestEngine.NAME);
         assertThat(settings).isEqualTo(new TopologySettings(Duration.ofSeconds(2), Duration.ofSeconds(4), 500, 4096, 4096,
-                Duration.ofSeconds(30), 1.0, 5.0, 0.5, 5, 0.8, 2, 2));
+                Duration.ofSeconds(30), 1.0, 5.0, 0.5, 5, 0.8, SoundingRule.DEFAULT, 2, 2));
         assertThat(runtime.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(AvisTopology.build(engine, settings, streams.contract()).describe().toString())
                 .contains(TopologyNames.JOIN, TopologyNames.TRACKER_STORE);

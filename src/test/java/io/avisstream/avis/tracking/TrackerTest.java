@@ -83,8 +83,39 @@ class TrackerTest {
         // Then only the best-scoring detection is sounding
         assertThat(step.instances()).extracting(LinkedInstance::sounding).containsExactly(true, false);
         assertThat(step.instances().get(0).detection().score()).isEqualTo(0.9f);
-        assertThat(Tracker.soundingCount(new float[] { 0.1f, 0.2f, 0.7f }, 5)).isEqualTo(5);
-        assertThat(Tracker.soundingCount(null, 3)).isEqualTo(3);
+        assertThat(SoundingRule.soundingCount(new float[] { 0.1f, 0.2f, 0.7f }, 5)).isEqualTo(5);
+        assertThat(SoundingRule.soundingCount(null, 3)).isEqualTo(3);
+    }
+
+    @Test
+    void shouldFlagSoundingWhatTheFrameDecoderHearsNowWhateverTheVideoScoreAndCount() {
+        // Given the best-scoring detection is no longer heard in this frame (0.2) and a weaker one is (0.8),
+        // while the count head still says two sources
+        FrameDetections out = new FrameDetections("s", 1, List.of(heard(0, 0.9f, RED, 0.2f), heard(1, 0.6f, GREEN, 0.8f),
+                heard(2, 0.5f, BLUE, 0.5f)), new float[] { 0.1f, 0.1f, 0.8f, 0f });
+
+        // When the rule is heard (the default), then count
+        Tracker.Step byHearing = tracker.step(TrackerState.initial(), out);
+        Tracker.Step byCount = new Tracker(0.5, 2, 0.8, new SoundingRule(SoundingRule.Kind.COUNT, 0.5))
+                .step(TrackerState.initial(), out);
+
+        // Then hearing flags the two heard at >= 0.5, whatever their rank; count flags the two best scores
+        assertThat(byHearing.instances()).extracting(LinkedInstance::sounding).containsExactly(false, true, true);
+        assertThat(byCount.instances()).extracting(LinkedInstance::sounding).containsExactly(true, true, false);
+        assertThat(byHearing.state().tracks()).extracting(Track::sounding).containsExactly(false, true, true);
+    }
+
+    @Test
+    void shouldFallBackToTheCountWhenTheEngineGivesNoHearing() {
+        // Given detections without frame-level hearing (NaN) and a count of one
+        FrameDetections out = new FrameDetections("s", 1, List.of(det(0, 0.9f, RED), det(1, 0.6f, GREEN)),
+                new float[] { 0.1f, 0.8f, 0.1f });
+
+        // Then the heard rule flags as the count rule does
+        assertThat(tracker.step(TrackerState.initial(), out).instances()).extracting(LinkedInstance::sounding)
+                .containsExactly(true, false);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new SoundingRule(SoundingRule.Kind.HEARD, 1.5));
     }
 
     @Test
@@ -143,6 +174,12 @@ class TrackerTest {
 
     private static FrameDetections frame(long seq, Detection... detections) {
         return new FrameDetections("s", seq, List.of(detections), new float[0]);
+    }
+
+    /** As {@link #det}, with the frame decoder's hearing of it. */
+    private static Detection heard(int query, float score, float[] embedding, float heard) {
+        Detection d = det(query, score, embedding);
+        return new Detection(d.queryIndex(), d.classId(), d.score(), d.similarity(), d.mask(), new float[0], heard);
     }
 
     /** A detection whose mask is the one pixel {@code query} of a 16x1 frame: distinct queries never overlap. */
