@@ -16,7 +16,8 @@ evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
   visible. A prediction is *flagged sounding* in a frame as the Java service flags it (README, "Sounding
   flag"): with the default rule ``heard``, when its mask is non-empty there and the frame decoder, which hears
   only that frame's audio second, has a query that overlaps it and gives its class a probability of at least
-  0.5 (``heard_scores``); with the rule ``count`` (``--sounding-rule count``, the service's rule before),
+  0.5 (``heard_scores``), the most strongly heard first and at most the count head's most probable count;
+  with the rule ``count`` (``--sounding-rule count``, the service's rule before),
   the k best-scoring predictions with a non-empty mask there, k = the count head's most probable
   count (its last class: all; no count head: all). Each flagged prediction goes to the visible object it
   overlaps most (IoU >= 0.3). Reported: ``silent_flagged_rate`` (silent visible object-frames flagged),
@@ -29,6 +30,8 @@ evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
   mask overlaps the object there with IoU >= 0.3 (0 when none does); ``distractor_auc`` the same against
   the frames of objects that never sound. 0.5 = deaf, 1.0 = every sounding object ranked above every
   silent one. Says whether a model hears even when no candidate passes the 0.3 threshold yet.
+  ``frame_sounding_auc`` / ``frame_distractor_auc``: the same with the frame decoder's own queries (per frame,
+  each query's best class probability, its ``pred_masks`` at the original size): who the model hears *now*.
 """
 
 from __future__ import annotations
@@ -97,15 +100,18 @@ def flagged_predictions(scores: np.ndarray, masks: np.ndarray, count_probs: np.n
                         heard_threshold: float = HEARD_THRESHOLD) -> list[list[int]]:
     """Per frame, the indices of the predictions the Java service flags sounding (best score first).
 
-    ``heard`` ([K, T], ``heard_scores``): the rule ``heard``, a prediction with a non-empty mask sounds where
-    its heard score is at least ``heard_threshold``; None: the rule ``count`` (count head, below).
+    ``heard`` ([K, T], ``heard_scores``): the rule ``heard``, the predictions with a non-empty mask whose heard
+    score is at least ``heard_threshold`` sound, most strongly heard first (ties: better score first), at most the
+    count head's most probable count (its last class, or no count head: no cap); None: the rule ``count`` (below).
     ``last_class_floor`` (analysis only; None = the service's rule): when the count head's open last class
     ("≥ Kmax") wins, flag the Kmax best and, beyond them, only predictions scoring at least this."""
     out = []
     for t in range(masks.shape[1]):
         present = [k for k in np.argsort(-scores, kind="stable") if masks[k, t].any()]
         if heard is not None:
-            present = [k for k in present if heard[k, t] >= heard_threshold]
+            present = sorted((k for k in present if heard[k, t] >= heard_threshold), key=lambda k: -heard[k, t])
+            if count_probs is not None and int(np.argmax(count_probs[t])) < count_probs.shape[1] - 1:
+                present = present[:int(np.argmax(count_probs[t]))]
         elif count_probs is not None:
             best = int(np.argmax(count_probs[t]))
             kmax = count_probs.shape[1] - 1
@@ -178,8 +184,9 @@ def ranking_scores(schedule: dict, object_masks: np.ndarray, cand_masks: np.ndar
                 continue
             best = 0.0
             for k in range(cand_masks.shape[0]):
-                if cand_scores[k] > best and _iou(cand_masks[k, t], object_masks[o, t]) >= FLAG_IOU:
-                    best = float(cand_scores[k])
+                score = cand_scores[k, t] if cand_scores.ndim == 2 else cand_scores[k]
+                if score > best and _iou(cand_masks[k, t], object_masks[o, t]) >= FLAG_IOU:
+                    best = float(score)
             if obj["sounding"][t]:
                 pos.append(best)
             else:
@@ -203,6 +210,7 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
     per_class = np.zeros((2, 3), np.int64)  # correct / total per GT count class
     tally = _Tally()
     pos, neg, neg_distractor = [], [], []
+    fpos, fneg, fneg_distractor = [], [], []
     results = []
     split_dir = dataset.root / dataset.split
     for video in dataset.videos:
@@ -257,6 +265,14 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
                     cand = ranked["candidates"]
                     ranking_scores(schedule, object_masks, cand["masks"].numpy(), cand["score"].numpy(), pos, neg,
                                    neg_distractor)
+                    # the frame decoder's own queries: per frame, best class probability, mask at the original size
+                    fr = out["frame"]
+                    hv, wv = -(-fr["resized_size"][0] // 4), -(-fr["resized_size"][1] // 4)
+                    fmasks = torch.nn.functional.interpolate(fr["pred_masks"][:, :, :hv, :wv], size=(h0, w0),
+                                                             mode="bilinear", align_corners=False) > 0
+                    fscores = torch.softmax(fr["pred_logits"], -1)[..., :-1].amax(-1)          # [T, Q]
+                    ranking_scores(schedule, object_masks, fmasks.transpose(0, 1).numpy(), fscores.T.numpy(),
+                                   fpos, fneg, fneg_distractor)
     model.train(was_training)
     has_count = bool(per_class[1].sum())
     metrics = {"videos": len(dataset), "frames": frames,
@@ -269,7 +285,8 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
     metrics.update(tally.rates())
     if rank_candidates > 0:
         metrics.update(rank_candidates=rank_candidates, sounding_auc=_auc(pos, neg),
-                       distractor_auc=_auc(pos, neg_distractor))
+                       distractor_auc=_auc(pos, neg_distractor), frame_sounding_auc=_auc(fpos, fneg),
+                       frame_distractor_auc=_auc(fpos, fneg_distractor))
     return metrics, results
 
 

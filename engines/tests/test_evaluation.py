@@ -26,3 +26,34 @@ def test_should_stop_at_kmax_plus_the_predictions_above_the_floor_when_asked():
     assert flagged_predictions(scores, masks, probs, last_class_floor=2.0) == [[0], [0, 2]]
     assert flagged_predictions(scores, masks, probs, last_class_floor=0.3) == [[0], [0, 2, 3]]
     assert flagged_predictions(scores, masks, probs, last_class_floor=0.5) == [[0], [0, 2]]
+
+
+def test_should_flag_the_heard_most_strongly_heard_first_at_most_the_count():
+    scores, masks, probs = _case()
+    heard = np.array([[0.6, 0.6], [0.9, 0.9], [0.2, 0.8], [0.7, 0.1]], dtype=np.float32)
+    # frame 0: heard 1 (0.9), 3 (0.7), 0 (0.6); count 1 -> prediction 1 only
+    # frame 1: prediction 1 has no mask; heard 2 (0.8), 0 (0.6); open last class -> no cap
+    assert flagged_predictions(scores, masks, probs, heard=heard) == [[1], [2, 0]]
+    assert flagged_predictions(scores, masks, None, heard=heard) == [[1, 3, 0], [2, 0]]
+    assert flagged_predictions(scores, masks, None, heard=heard, heard_threshold=0.75) == [[1], [2]]
+
+
+def test_heard_scores_take_the_best_class_probability_of_frame_queries_overlapping_at_iou_half():
+    import torch
+    from acvis.evaluation import heard_scores
+
+    # one frame, a 2 x 4 grid of which the resized frame (8 x 10 pixels) covers 2 x 3 cells
+    cells = lambda *on: torch.tensor([1.0 if i in on else -1.0 for i in range(8)]).reshape(2, 4)
+    pred_masks = torch.stack([cells(0, 1), cells(0, 4, 5), cells(2, 3)])[None]    # [1, 3, 2, 4]
+    pred_logits = torch.tensor([[[0.0, 3.0, 0.0, 1.0], [5.0, 0.0, 0.0, 0.0], [0.0, 0.0, 4.0, 0.0]]])
+    one_hot = lambda i: torch.tensor([1.0 if j == i else 0.0 for j in range(8)]).reshape(2, 4)
+    m = torch.stack([one_hot(0), one_hot(2), torch.ones(2, 4)])[None]              # [1, 3, 2, 4]
+    embed = torch.tensor([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5]])   # detection 0 = cell {0}, detection 1 = cell {2}
+    frame = {"pred_logits": pred_logits, "pred_masks": pred_masks, "mask_features": m, "mask_embed": embed,
+             "resized_size": (8, 10)}
+    heard = heard_scores(frame, [1, 2])
+    p = torch.softmax(pred_logits[0], -1)
+    # detection 0 ({0}): query 0 ({0, 1}) IoU 1/2 counts, query 1 ({0, 4, 5}) IoU 1/3 does not
+    assert heard[0, 0] == np.float32(p[0, 1])
+    # detection 1 ({2}): query 2 is {2, 3} but cell 3 is padding, so IoU 1
+    assert heard[1, 0] == np.float32(p[2, 2])

@@ -61,6 +61,11 @@ $PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-h --init $
     --lr 1e-4 --lr-steps 3200 --no-object-weight 0.4 --clips-per-iter 2 --threads 1 --no-progress > $R3/k4-h.log 2>&1
 $PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-i --init $R3/k4-e/last.pth --iters 4000 \
     --lr 1.5e-4 --lr-steps 3200 --no-object-weight 0.8 --threads 1 --no-progress > $R3/k4-i.log 2>&1
+# 4c. run 4 (RESULTS.md): the sounding flag's rule, count vs heard, same weights; val chose the threshold
+for sp in val test; do for rule in count heard; do
+  $PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avbench --split $sp --sounding-rule $rule \
+      --rank 100 --out $R3/k4-g/$sp-$rule
+done; done
 # 5. ablation graphs (not committed), audio probe, table, curves
 for v in additive acqg saoc; do
   $PY -m acvis.export --config ${CFG[$v]} --checkpoint $R/$v-1000/last.pth --out $R/$v-1000/onnx

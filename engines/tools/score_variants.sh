@@ -8,7 +8,8 @@
 #   DATA=build/avbench RUNS=build/avbench-runs bash tools/score_variants.sh
 # Environment: DATA (benchmark root, default build/avbench), SPLIT (test), RUNS (checkpoints: <v>$SUFFIX/last.pth; without
 # SUFFIX <v>-s2/last.pth, else <v>/last.pth; avbench.sh's ablation rows: RUNS=build/r2 SUFFIX=-1000), OUT (build/score), LIMIT (first N videos of the split, 0 = all), LOOKAHEADS ("0 3"),
-# VARIANTS ("additive acqg saoc bundled"), THREADS (ORT threads, 2).
+# VARIANTS ("additive acqg saoc bundled"), THREADS (ORT threads, 2), RULE (the sounding flag's rule: heard, the
+# service default, or count, the rule before run 4).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=/usr/bin/python3
@@ -20,6 +21,7 @@ LIMIT=${LIMIT:-0}
 LOOKAHEADS=${LOOKAHEADS:-"0 3"}
 VARIANTS=${VARIANTS:-"additive acqg saoc bundled"}
 THREADS=${THREADS:-2}
+RULE=${RULE:-heard}
 SUFFIX=${SUFFIX:-}
 JAR=../target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "build the service first: mvn -B -q -o package -DskipTests (repository root)" >&2; exit 1; }
@@ -53,14 +55,14 @@ for v in $VARIANTS; do
   fi
   o=$OUT/$v/offline
   echo "== $v offline ($(date -u +%H:%M))" >&2
-  java_run predict --model "$model" --split "$GT" --media "$DATA/$SPLIT" --mode offline --out "$o" --limit "$LIMIT" --threads "$THREADS" >&2
+  java_run predict --model "$model" --split "$GT" --media "$DATA/$SPLIT" --mode offline --out "$o" --limit "$LIMIT" --threads "$THREADS" --sounding-rule "$RULE" >&2
   java_run evaluate --gt "$GT" --results "$o/results.json" --counts "$o/counts.json" --count-csv-dir "$DATA/$SPLIT/num_ins_CSVs" > "$o/evaluate.txt"
   $PY tools/hearing_flags.py --masks "$o/masks.jsonl" --split-dir "$DATA/$SPLIT" > "$o/hearing.json"
   rows+=("$v|$ck|offline-exact|$o")
   for l in $LOOKAHEADS; do
     o=$OUT/$v/live-L$l
     echo "== $v live W=model L=$l ($(date -u +%H:%M))" >&2
-    java_run predict --model "$model" --split "$GT" --media "$DATA/$SPLIT" --mode live --lookahead "$l" --out "$o" --limit "$LIMIT" --threads "$THREADS" >&2
+    java_run predict --model "$model" --split "$GT" --media "$DATA/$SPLIT" --mode live --lookahead "$l" --out "$o" --limit "$LIMIT" --threads "$THREADS" --sounding-rule "$RULE" >&2
     java_run evaluate --gt "$GT" --masks "$o/masks.jsonl" --count-csv-dir "$DATA/$SPLIT/num_ins_CSVs" > "$o/evaluate.txt"
     $PY tools/hearing_flags.py --masks "$o/masks.jsonl" --split-dir "$DATA/$SPLIT" > "$o/hearing.json"
     rows+=("$v|$ck|live W=6 L=$l|$o")

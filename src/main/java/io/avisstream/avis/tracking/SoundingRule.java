@@ -7,9 +7,11 @@ package io.avisstream.avis.tracking;
  * sounding seconds.
  *
  * <ul>
- * <li>{@link Kind#HEARD} (default): a detection sounds when the frame decoder, which hears only this frame's audio
- * second, has a query overlapping it that gives its class a probability of at least {@code heardThreshold}
- * ({@code engine.FrameHearing}). Engines without frame-level hearing fall back to {@link Kind#COUNT}.</li>
+ * <li>{@link Kind#HEARD} (default): the count head says how many sound, the frame decoder says which. A detection
+ * is heard when the frame decoder, which hears only this frame's audio second, has a query overlapping it that
+ * gives its class a probability of at least {@code heardThreshold} ({@code engine.FrameHearing}); the heard ones
+ * sound, the most strongly heard first, at most as many as the count head's most probable count (its last class
+ * and no count head: no cap). Engines without frame-level hearing fall back to {@link Kind#COUNT}.</li>
  * <li>{@link Kind#COUNT}: the k best-scoring detections, k = the count head's most probable count (its last class,
  * "at least Kmax": all; no count head: all). The rule before the frame decoder was used.</li>
  * </ul>
@@ -48,13 +50,19 @@ public record SoundingRule(Kind kind, double heardThreshold) {
         for (float h : heard) {
             known &= !Float.isNaN(h);
         }
+        int k = soundingCount(countProbabilities, heard.length);
         if (kind == Kind.HEARD && known) {
+            Integer[] byHearing = new Integer[heard.length];
             for (int d = 0; d < heard.length; d++) {
-                out[d] = heard[d] >= heardThreshold;
+                byHearing[d] = d;
+            }
+            // stable: equal hearing keeps the score order
+            java.util.Arrays.sort(byHearing, (a, b) -> Float.compare(heard[b], heard[a]));
+            for (int r = 0; r < k && heard[byHearing[r]] >= heardThreshold; r++) {
+                out[byHearing[r]] = true;
             }
             return out;
         }
-        int k = soundingCount(countProbabilities, heard.length);
         for (int d = 0; d < k; d++) {
             out[d] = true;
         }

@@ -106,6 +106,23 @@ class TrackerTest {
     }
 
     @Test
+    void shouldFlagAtMostTheCountMostStronglyHeardFirst() {
+        // Given three heard detections (0.6, 0.9, 0.7) and a count of one, then of "Kmax or more"
+        List<Detection> three = List.of(heard(0, 0.9f, RED, 0.6f), heard(1, 0.8f, GREEN, 0.9f),
+                heard(2, 0.7f, BLUE, 0.7f));
+        FrameDetections one = new FrameDetections("s", 1, three, new float[] { 0.1f, 0.8f, 0.1f });
+        FrameDetections open = new FrameDetections("s", 1, three, new float[] { 0.1f, 0.1f, 0.8f });
+
+        // Then one: the most strongly heard only; the open last class: every heard one
+        assertThat(tracker.step(TrackerState.initial(), one).instances()).extracting(LinkedInstance::sounding)
+                .containsExactly(false, true, false);
+        assertThat(tracker.step(TrackerState.initial(), open).instances()).extracting(LinkedInstance::sounding)
+                .containsExactly(true, true, true);
+        assertThat(SoundingRule.DEFAULT.flags(new float[] { 0.7f, 0.7f, 0.2f }, new float[] { 0.1f, 0.8f, 0.1f }))
+                .as("equal hearing: the better score first").containsExactly(true, false, false);
+    }
+
+    @Test
     void shouldFallBackToTheCountWhenTheEngineGivesNoHearing() {
         // Given detections without frame-level hearing (NaN) and a count of one
         FrameDetections out = new FrameDetections("s", 1, List.of(det(0, 0.9f, RED), det(1, 0.6f, GREEN)),
