@@ -55,7 +55,7 @@ class ArchitectureTest {
             "dashboard", "topology.runtime topology media message",
             "api", "topology.runtime topology topology.contract dlq tracking demo ingest message " + ROOT,
             // predict: the engine over a benchmark split, offline-exact or through the topology in a test driver
-            "score", "topology topology.contract engine ingest eval media message " + ROOT);
+            "score", "topology topology.contract engine tracking ingest eval media message " + ROOT);
 
     /** The only packages that may import Kafka; everything else is plain Java, testable without a broker. */
     static final Set<String> KAFKA = Set.of("topology", "topology.contract", "topology.runtime", "dlq", "api",

@@ -43,7 +43,8 @@ public record TopologySettings(Duration grace, Duration idleFlush, int maxPendin
         return new TopologySettings(join.grace(), join.idleFlush(), join.maxPendingFrames(), join.maxFrameWidth(),
                 join.maxFrameHeight(), join.audioRetention(), inference.fps(), inference.maskFps(),
                 tracking.minSimilarity(),
-                tracking.maxAge(), tracking.duplicateIou(), tracking.sounding(), events.onFrames(), events.offFrames());
+                tracking.maxAge(), tracking.duplicateIou(),
+                new SoundingRule(tracking.soundingRule(), tracking.heardThreshold()), events.onFrames(), events.offFrames());
     }
 
     public TopologySettings withFps(double newFps) {

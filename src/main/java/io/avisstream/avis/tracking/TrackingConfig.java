@@ -32,9 +32,4 @@ public interface TrackingConfig {
     /** Rule {@code heard}: lowest frame-decoder probability of the detection's class that flags it sounding (0..1). */
     @WithDefault("0.5")
     double heardThreshold();
-
-    /** The two settings above as one value. */
-    default SoundingRule sounding() {
-        return new SoundingRule(soundingRule(), heardThreshold());
-    }
 }

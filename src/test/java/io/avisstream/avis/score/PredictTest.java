@@ -184,19 +184,26 @@ class PredictTest {
 
     @Test
     void shouldFlagWhatTheFrameDecoderHearsAtTheHeardThresholdOffline() throws Exception {
-        // When the default rule (heard) runs at the extreme thresholds: 0 flags every instance, 1 none (a softmax
-        // probability stays below 1)
+        // When the default rule (heard) runs at the extreme thresholds: 0 hears every instance, so only the count
+        // head's cap is left; 1 hears none (a softmax probability stays below 1)
         Path all = dir.resolve("heard0");
         Path none = dir.resolve("heard1");
         Predict.run(options("--mode", "offline", "--heard-threshold", "0", "--out", all.toString()));
         Predict.run(options("--mode", "offline", "--sounding-rule", "heard", "--heard-threshold", "1", "--out",
                 none.toString()));
 
-        // Then
-        List<InstanceMessage> everything = records(all.resolve("masks.jsonl")).stream()
-                .flatMap(m -> m.instances().stream()).toList();
-        assertThat(everything).isNotEmpty().allSatisfy(i -> assertThat(i.sounding()).isTrue());
-        assertThat(records(none.resolve("masks.jsonl"))).flatExtracting(MasksMessage::instances).hasSameSizeAs(everything)
+        // Then at 0 each frame flags as many as the count head says (its last class: all), at 1 nothing
+        JsonNode counts = Json.MAPPER.readTree(all.resolve("counts.json").toFile()).get(VIDEO);
+        int kmax = Json.MAPPER.readTree(MODEL.resolve("manifest.json").toFile()).get("kmax").asInt();
+        List<MasksMessage> heardAll = records(all.resolve("masks.jsonl"));
+        assertThat(heardAll).flatExtracting(MasksMessage::instances).isNotEmpty();
+        for (MasksMessage f : heardAll) {
+            long sounding = f.instances().stream().filter(InstanceMessage::sounding).count();
+            int k = counts.get((int) f.seq()).asInt();
+            assertThat(sounding).isEqualTo(k >= kmax ? f.instances().size() : Math.min(k, f.instances().size()));
+        }
+        assertThat(records(none.resolve("masks.jsonl"))).flatExtracting(MasksMessage::instances)
+                .hasSameSizeAs(heardAll.stream().flatMap(m -> m.instances().stream()).toList())
                 .allSatisfy(i -> assertThat(((InstanceMessage) i).sounding()).isFalse());
         assertThatIllegalArgumentException().isThrownBy(() -> options("--mode", "offline", "--sounding-rule", "loud",
                 "--out", "x"));
