@@ -14,6 +14,7 @@ $PY -m acvis.data.avbench --out $B/avbench --seed 0 --test-seed 1000 --mp4-split
 $PY -m acvis.data.avbench --demo-out $B/avb-demo --demo-seed 2026      # the bundled demo clip's video
 # run 4's larger training split: 640 train videos (the first 160 are the ones above; val and test identical)
 $PY -m acvis.data.avbench --out $B/avbench640 --seed 0 --test-seed 1000 --train 640 --mp4-splits ""
+$PY -m acvis.data.avbench --out $B/avbench1920 --seed 0 --test-seed 1000 --train 1920 --mp4-splits ""  # and 12x
 # 2. audio encoder pretraining on the train split (400 steps), one global PCA scale (stage-1 runs) / whitened
 $PY -m acvis.audio_pretrain --data $B/avbench --config avbench --out $B/avbench-audio.pth --iters 400 --pca scale
 $PY -m acvis.audio_pretrain --data $B/avbench --config avbench --out $B/avbench-audio-w.pth --iters 400 --pca whiten
@@ -45,12 +46,16 @@ $PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-e --init $
     --lr 3e-4 --lr-steps 2400 --no-object-weight 0.4 --threads 1 --no-progress > $R3/k4-e.log 2>&1
 $PY -m acvis.train --config avbench_k4 --data $B/avbench --out $R3/k4-g --init $R3/k4-e/last.pth --iters 4000 \
     --lr 1.5e-4 --lr-steps 3200 --no-object-weight 0.4 --threads 1 --no-progress > $R3/k4-g.log 2>&1
-# run 4: k4-g continued on 4x the training videos (build/avbench640), +8 000 at 1.5e-4 (x0.1 at 6 400): bundled
+# run 4: k4-g continued on 4x the training videos (build/avbench640), +8 000 at 1.5e-4 (x0.1 at 6 400), then k4-j
+# continued the same way on 12x (build/avbench1920): k4-k, bundled
 R4=$B/r4; mkdir -p $R4
 $PY -m acvis.train --config avbench_k4 --data $B/avbench640 --out $R4/k4-j --init $R3/k4-g/last.pth --iters 8000 \
     --lr 1.5e-4 --lr-steps 6400 --no-object-weight 0.4 --threads 1 --no-progress --snapshot-at 4000 $R4/k4-j-4000 \
     > $R4/k4-j.log 2>&1
-BUNDLED=$R4/k4-j
+$PY -m acvis.train --config avbench_k4 --data $B/avbench1920 --out $R4/k4-k --init $R4/k4-j/last.pth --iters 8000 \
+    --lr 1.5e-4 --lr-steps 6400 --no-object-weight 0.4 --threads 1 --no-progress --snapshot-at 4000 $R4/k4-k-4000 \
+    > $R4/k4-k.log 2>&1
+BUNDLED=$R4/k4-k
 $PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avb-demo --split demo --out $BUNDLED/demo
 $PY -m acvis.export --config avbench_k4 --checkpoint $BUNDLED/last.pth --out models/tiny
 # 4b. run 3's comparison legs (RESULTS.md): from saoc-c, 3 000 it. at 3e-4 with no-object weight 0.1 (saoc-d) and
@@ -74,7 +79,7 @@ for sp in val test; do for rule in count heard; do
   $PY -m acvis.evaluation --checkpoint $R3/k4-g/last.pth --data $B/avbench --split $sp --sounding-rule $rule \
       --rank 100 --out $R3/k4-g/$sp-$rule
 done; done
-for ck in $R3/k4-e $R3/k4-f $R3/k4-h $R3/k4-i $R4/k4-j-4000 $R4/k4-j; do for sp in val test; do
+for ck in $R3/k4-e $R3/k4-f $R3/k4-h $R3/k4-i $R4/k4-j-4000 $R4/k4-j $R4/k4-k-4000 $R4/k4-k; do for sp in val test; do
   $PY -m acvis.evaluation --checkpoint $ck/last.pth --data $B/avbench --split $sp --out $ck/$sp-heard
 done; done
 # 5. ablation graphs (not committed), audio probe, table, curves
@@ -89,10 +94,10 @@ $PY tools/avbench_table.py "+3000 K3 no-object 0.1 (saoc-d)=$R/saoc-d" "+3000 K3
 $PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 \
     "acqg+saoc (bundled chain)=$R/saoc" "+1600 (5e-4)=$R/saoc-b@2000" "+4000 (5e-4)=$R/saoc-c@3600" \
     "K5 no-object 0.4 (3e-4)=$R3/k4-e@7600" "+4000 (1.5e-4)=$R3/k4-g@10600" \
-    "+8000 on 640 videos (1.5e-4, bundled)=$R4/k4-j@14600"
+    "+8000 on 640 videos (1.5e-4)=$R4/k4-j@14600" "+8000 on 1920 videos (1.5e-4, bundled)=$R4/k4-k@22600"
 # 6. the Java path (offline-exact and live W=6 L=0/3), after `mvn -B -q -o package -DskipTests` at the root:
 #    DATA=$B/avbench RUNS=$R SUFFIX=-1000 VARIANTS="additive acqg saoc" OUT=$B/score-r2-1000 bash tools/score_variants.sh
 #    DATA=$B/avbench VARIANTS=bundled OUT=$B/score-bundled bash tools/score_variants.sh
 #    run 3: DATA=$B/avbench RUNS=$R3 SUFFIX=-e VARIANTS=k4 OUT=$B/score-r3 bash tools/score_variants.sh (and SUFFIX=-g)
-#    run 4: DATA=$B/avbench RUNS=$R3 SUFFIX=-g VARIANTS=k4 RULE=count|heard ...; DATA=$B/avbench VARIANTS=bundled OUT=$B/score-r4j
+#    run 4: DATA=$B/avbench RUNS=$R3 SUFFIX=-g VARIANTS=k4 RULE=count|heard ...; DATA=$B/avbench VARIANTS=bundled OUT=$B/score-r4k
 #    the hygiene row: predict --mode live --duplicate-iou 1 (README, "Scoring a model through the Java path")
