@@ -55,6 +55,9 @@ $PY -m acvis.train --config avbench_k4 --data $B/avbench640 --out $R4/k4-j --ini
 $PY -m acvis.train --config avbench_k4 --data $B/avbench1920 --out $R4/k4-k --init $R4/k4-j/last.pth --iters 8000 \
     --lr 1.5e-4 --lr-steps 6400 --no-object-weight 0.4 --threads 1 --no-progress --snapshot-at 4000 $R4/k4-k-4000 \
     > $R4/k4-k.log 2>&1
+# k4-k continued at 1e-4 (k4-l): lost on validation, not bundled (RESULTS.md run 4)
+$PY -m acvis.train --config avbench_k4 --data $B/avbench1920 --out $R4/k4-l --init $R4/k4-k/last.pth --iters 8000 \
+    --lr 1e-4 --lr-steps 6400 --no-object-weight 0.4 --threads 1 --no-progress > $R4/k4-l.log 2>&1
 BUNDLED=$R4/k4-k
 $PY -m acvis.evaluation --checkpoint $BUNDLED/last.pth --data $B/avb-demo --split demo --out $BUNDLED/demo
 $PY -m acvis.export --config avbench_k4 --checkpoint $BUNDLED/last.pth --out models/tiny
@@ -79,7 +82,7 @@ for sp in val test; do for rule in count heard; do
   $PY -m acvis.evaluation --checkpoint $R3/k4-g/last.pth --data $B/avbench --split $sp --sounding-rule $rule \
       --rank 100 --out $R3/k4-g/$sp-$rule
 done; done
-for ck in $R3/k4-e $R3/k4-f $R3/k4-h $R3/k4-i $R4/k4-j-4000 $R4/k4-j $R4/k4-k-4000 $R4/k4-k; do for sp in val test; do
+for ck in $R3/k4-e $R3/k4-f $R3/k4-h $R3/k4-i $R4/k4-j-4000 $R4/k4-j $R4/k4-k-4000 $R4/k4-k $R4/k4-l; do for sp in val test; do
   $PY -m acvis.evaluation --checkpoint $ck/last.pth --data $B/avbench --split $sp --out $ck/$sp-heard
 done; done
 # 5. ablation graphs (not committed), audio probe, table, curves
