@@ -34,23 +34,8 @@ public record FrameHearing(int queries, int classes, float[] probabilities, int 
      */
     static FrameHearing of(float[] predLogits, int queries, float[] predMasks, int gridHeight, int gridWidth,
             FrameGeometry geometry) {
-        int width = predLogits.length / queries;
-        int classes = width - 1;
-        float[] probabilities = new float[queries * classes];
-        for (int q = 0; q < queries; q++) {
-            int row = q * width;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < width; c++) {
-                max = Math.max(max, predLogits[row + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < width; c++) {
-                sum += Math.exp(predLogits[row + c] - max);
-            }
-            for (int c = 0; c < classes; c++) {
-                probabilities[q * classes + c] = (float) (Math.exp(predLogits[row + c] - max) / sum);
-            }
-        }
+        int classes = predLogits.length / queries - 1;
+        float[] probabilities = MaskDecoder.classProbabilities(predLogits, queries);
         int h = validCells(geometry.resizedHeight(), gridHeight);
         int w = validCells(geometry.resizedWidth(), gridWidth);
         BitSet[] masks = new BitSet[queries];

@@ -46,7 +46,13 @@ public final class MaskDecoder {
         return select(classLogits, numQueries, threshold);
     }
 
-    private List<Candidate> select(float[] classLogits, int numQueries, float floor) {
+    /**
+     * Softmax over each query's classes and "no object" (spec §5 step 1), "no object" dropped.
+     *
+     * @param classLogits {@code numQueries x (numClasses + 1)} row-major, "no object" last
+     * @return {@code numQueries x numClasses} probabilities, row-major
+     */
+    static float[] classProbabilities(float[] classLogits, int numQueries) {
         int width = classLogits.length / numQueries;
         int classes = width - 1;
         float[] probs = new float[numQueries * classes];
@@ -64,6 +70,12 @@ public final class MaskDecoder {
                 probs[q * classes + c] = (float) (Math.exp(classLogits[row + c] - max) / sum);
             }
         }
+        return probs;
+    }
+
+    private List<Candidate> select(float[] classLogits, int numQueries, float floor) {
+        int classes = classLogits.length / numQueries - 1;
+        float[] probs = classProbabilities(classLogits, numQueries);
         // Only pairs above the threshold can pass; among those, keep the ones inside the official top-k.
         List<Integer> above = new ArrayList<>();
         for (int i = 0; i < probs.length; i++) {
