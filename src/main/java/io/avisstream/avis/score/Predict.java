@@ -155,6 +155,7 @@ public final class Predict {
     static MasksMessage frameRecord(AcvisEngine engine, SplitVideo video, int t, List<AcvisEngine.ClipDetection> kept,
             float[] countLogits, SoundingRule rule) {
         List<Integer> present = new ArrayList<>();
+        List<int[]> boxes = new ArrayList<>();
         int height = video.height();
         int width = video.width();
         for (int i = 0; i < kept.size(); i++) {
@@ -164,6 +165,7 @@ public final class Predict {
             int[] box = CocoRle.bbox(mask);
             if (box[2] > 0 && box[3] > 0) {
                 present.add(i);
+                boxes.add(box);
             }
         }
         float[] heard = new float[present.size()];
@@ -176,7 +178,7 @@ public final class Predict {
             int i = present.get(j);
             AcvisEngine.ClipDetection d = kept.get(i);
             BinaryMask mask = d.masks().get(t);
-            int[] box = CocoRle.bbox(mask);
+            int[] box = boxes.get(j);
             instances.add(new InstanceMessage(i + 1, d.classId(), engine.info().className(d.classId()),
                     Math.max(0f, Math.min(1f, d.score())), flags[j], List.of(box[0], box[1], box[2], box[3]),
                     RleMask.of(mask.height(), mask.width(), CocoRle.encode(mask))));
