@@ -154,12 +154,44 @@ class ClipMapper:
         num_frames: frames per clip (``SAMPLING_FRAME_NUM`` 5).
         frame_range: sampling range around the reference (``SAMPLING_FRAME_RANGE`` 20).
         augmentation: clip augmentation, or ``None`` for none.
+        audio_shift: probability of an *audio-shifted* clip (training against visual bias; needs the
+            benchmark's side files ``<split>/schedules`` and ``<split>/ObjectMasks``, see :meth:`shifted_targets`).
+            0 (default) draws no extra random numbers, so clips are those of a run without it.
     """
 
-    def __init__(self, *, num_frames: int = 5, frame_range: int = 20, augmentation: ClipAugmentation | None = None):
+    def __init__(self, *, num_frames: int = 5, frame_range: int = 20, augmentation: ClipAugmentation | None = None,
+                 audio_shift: float = 0.0):
         self.num_frames = num_frames
         self.frame_range = frame_range
         self.augmentation = augmentation
+        self.audio_shift = audio_shift
+
+    @staticmethod
+    def shifted_targets(dataset: AVISegDataset, video: VideoRecord, frame_idx: list[int], rng: np.random.Generator):
+        """A counterfactual clip: frame ``i`` is paired with the audio of another second ``j`` of the same video
+        (uniform, ``j != i``), and its targets become the objects *visible in frame i* that *sound in second j*,
+        with their visible masks from ``ObjectMasks``. On the benchmark every object has its own sound, so these
+        are exactly the objects the paired audio holds; a visible object that is silent in ``j`` is no target even
+        if it sounds in ``i``. Teaches the frame decoder that whether an object sounds is in the audio, not in the
+        picture (the visual bias ACVIS is about).
+
+        Returns ``(seconds, masks, labels)``: the audio second per clip frame, per clip frame a list over the
+        video's objects of uint8 masks or ``None``, and the objects' labels; ``None`` without the side files."""
+        split_dir = dataset.root / dataset.split
+        sched_path = split_dir / "schedules" / f"{video.name}.json"
+        masks_path = split_dir / "ObjectMasks" / f"{video.name}.npz"
+        if not (sched_path.is_file() and masks_path.is_file()):
+            return None
+        objects = json.loads(sched_path.read_text())["objects"]
+        object_masks = np.load(masks_path)["masks"]
+        seconds = []
+        for i in frame_idx:
+            others = [j for j in range(video.length) if j != i] or [i]
+            seconds.append(int(others[int(rng.integers(0, len(others)))]))
+        masks = [[object_masks[o, i] if objects[o]["sounding"][j] and object_masks[o, i].any() else None
+                  for o in range(len(objects))] for i, j in zip(frame_idx, seconds)]
+        labels = [dataset.id_to_label[o["category_id"]] for o in objects]
+        return seconds, masks, labels
 
     def __call__(self, dataset: AVISegDataset, index: int, rng: np.random.Generator) -> dict:
         """Returns ``images`` [T, 3, H, W] float32 (0..255 RGB), ``mel`` [T, 96, 64] float32, ``counts`` [T]
@@ -167,11 +199,21 @@ class ClipMapper:
         video = dataset.videos[index]
         frame_idx = sample_clip_frames(video.length, rng, self.num_frames, self.frame_range)
         images = [dataset.frame(video.frame_paths[i]) for i in frame_idx]
-        masks = [[dataset.instance_mask(a, i) for a in video.annotations] for i in frame_idx]
+        shifted = None
+        if self.audio_shift > 0 and rng.random() < self.audio_shift:
+            shifted = self.shifted_targets(dataset, video, frame_idx, rng)
+        if shifted is None:
+            seconds = frame_idx
+            masks = [[dataset.instance_mask(a, i) for a in video.annotations] for i in frame_idx]
+            label_list = [a["label"] for a in video.annotations]
+        else:
+            seconds, masks, label_list = shifted
+            # as the CSV's counts: sounding visible objects before any crop
+            shifted_counts = np.array([sum(m is not None for m in frame_masks) for frame_masks in masks], np.int64)
         if self.augmentation is not None:
             images, masks = apply_clip_augmentation(images, masks, self.augmentation, rng)
         h, w = images[0].shape[:2]
-        n = len(video.annotations)
+        n = len(label_list)
         mask_t = torch.zeros(n, len(frame_idx), h, w, dtype=torch.bool)
         present = torch.zeros(n, len(frame_idx), dtype=torch.bool)
         for t, frame_masks in enumerate(masks):
@@ -181,10 +223,10 @@ class ClipMapper:
                         raise ValueError(f"{video.name}: mask {m.shape} vs frame {(h, w)} (annotation {k})")
                     mask_t[k, t] = torch.from_numpy(m > 0)
                     present[k, t] = True
-        labels = torch.tensor([a["label"] for a in video.annotations], dtype=torch.int64)
+        labels = torch.tensor(label_list, dtype=torch.int64)
         clip, frames = clip_targets(mask_t, present, labels, torch.arange(n, dtype=torch.int64))
-        mel = dataset.mel(video)[frame_idx]
-        counts = dataset.counts(video)[frame_idx]
+        mel = dataset.mel(video)[seconds]
+        counts = dataset.counts(video)[frame_idx] if shifted is None else shifted_counts
         return {
             "images": torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float(),
             "mel": torch.from_numpy(mel.astype(np.float32)),
