@@ -92,6 +92,45 @@ def test_should_count_the_annotated_objects_per_frame(bench, split):
         assert [int(c) for c in csv[1:]] == expected == sched["counts"]
 
 
+def test_should_pair_a_frame_with_another_second_and_target_who_sounds_there(bench):
+    from acvis.data.dataset import ClipMapper
+
+    # Given: a training video with its side files and a mapper that always shifts the audio
+    dataset = AVISegDataset(bench, "train")
+    video = dataset.videos[0]
+    sched = json.loads((bench / "train" / "schedules" / f"{video.name}.json").read_text())
+    masks = np.load(bench / "train" / "ObjectMasks" / f"{video.name}.npz")["masks"]
+    mel = dataset.mel(video).astype(np.float32)
+    for g in range(6):
+        # When: a clip is drawn
+        sample = ClipMapper(num_frames=3, audio_shift=1.0)(dataset, 0, np.random.default_rng([0, g]))
+        for t, i in enumerate(sample["frame_idx"]):
+            # Then: each frame hears another second j of its video, and its targets are the objects visible in
+            # frame i that sound in j, with their visible masks; the count is theirs
+            j = [s for s in range(video.length) if s != i and np.array_equal(mel[s], sample["mel"][t].numpy())]
+            assert j, "the frame hears its own second"
+            j = j[0]  # (equal patches, e.g. two silent seconds, have equal targets)
+            want = sorted(o for o, obj in enumerate(sched["objects"]) if obj["sounding"][j] and masks[o, i].any())
+            got = sample["frames"][t]
+            assert len(got["ids"]) == len(want)
+            assert sorted(got["labels"].tolist()) == sorted(
+                dataset.id_to_label[sched["objects"][o]["category_id"]] for o in want)
+            assert sorted(m.sum().item() for m in got["masks"]) == sorted(int(masks[o, i].sum()) for o in want)
+            assert int(sample["counts"][t]) == len(want)
+
+
+def test_should_draw_the_same_clips_as_before_without_the_audio_shift(bench):
+    from acvis.data.dataset import ClipMapper
+
+    dataset = AVISegDataset(bench, "train")
+    plain = ClipMapper(num_frames=3)(dataset, 0, np.random.default_rng(5))
+    zero = ClipMapper(num_frames=3, audio_shift=0.0)(dataset, 0, np.random.default_rng(5))
+    assert plain["frame_idx"] == zero["frame_idx"] and torch.equal(plain["mel"], zero["mel"])
+    assert torch.equal(plain["counts"], zero["counts"])
+    mel = dataset.mel(dataset.videos[0]).astype(np.float32)
+    assert all(np.array_equal(mel[i], plain["mel"][t].numpy()) for t, i in enumerate(plain["frame_idx"]))
+
+
 def test_should_keep_silent_seconds_quiet_and_twins_apart(bench):
     for split in ("train", "test"):
         for video, name, sched, masks, anns in _schedules(bench, split):
