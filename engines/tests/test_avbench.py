@@ -131,6 +131,26 @@ def test_should_draw_the_same_clips_as_before_without_the_audio_shift(bench):
     assert all(np.array_equal(mel[i], plain["mel"][t].numpy()) for t, i in enumerate(plain["frame_idx"]))
 
 
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="needs ffmpeg")
+def test_should_train_on_the_audio_a_live_mp4_brings(bench, tmp_path):
+    from acvis.data.dataset import CODEC_MELS, ClipMapper
+
+    # Given: a copy of the benchmark with the codec mels written for its train split
+    root = tmp_path / "b"
+    shutil.copytree(bench, root)
+    assert avbench.write_codec_mels(root, "train") == SMALL["train"]
+    dataset = AVISegDataset(root, "train")
+    video = dataset.videos[0]
+    clean, lossy = dataset.mel(video), dataset.mel(video, codec=True)
+    # Then: one patch per frame as the clean ones, close to them in silence-free seconds but not equal (AAC)
+    assert lossy.shape == clean.shape and (root / "train" / CODEC_MELS / f"{video.name}.npy").is_file()
+    assert not np.array_equal(lossy, clean)
+    assert np.median(np.abs(lossy - clean)) < 0.5
+    # And: a mapper that always takes the codec audio hands those patches for the sampled frames
+    sample = ClipMapper(num_frames=3, audio_codec=1.0)(dataset, 0, np.random.default_rng(1))
+    assert np.array_equal(sample["mel"].numpy(), lossy[sample["frame_idx"]].astype(np.float32))
+
+
 def test_should_keep_silent_seconds_quiet_and_twins_apart(bench):
     for split in ("train", "test"):
         for video, name, sched, masks, anns in _schedules(bench, split):

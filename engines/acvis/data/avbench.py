@@ -66,6 +66,7 @@ from scipy.io import wavfile
 from scipy.signal import lfilter, resample_poly
 
 from acvis import mel
+from acvis.data.dataset import CODEC_MELS
 from acvis.data.rle import encode
 from acvis.data.synthetic import AVISEG_CATEGORIES
 
@@ -709,6 +710,31 @@ def write_demo(out: str | Path, seed: int = 2026, length: int = 10, height: int 
     return schedule
 
 
+def codec_mel(wav_path: Path, length: int) -> np.ndarray:
+    """The log-mel patches of a video's audio after the mp4's codec (AAC 64 kb/s, 48 kHz stereo, as
+    :func:`write_mp4`) and back to 16 kHz mono (ffmpeg): what a live feed of the video hands the service."""
+    with tempfile.TemporaryDirectory() as tmp:
+        m4a = Path(tmp) / "a.m4a"
+        _run_quiet(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav_path), "-c:a", "aac",
+                    "-b:a", "64k", "-ar", "48000", "-ac", "2", "-threads", "1", str(m4a)])
+        out = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(m4a), "-ac", "1", "-ar",
+                              str(SR), "-f", "f32le", "-"], check=True, stdout=subprocess.PIPE).stdout
+    return mel.video_patches(np.frombuffer(out, dtype=np.float32).astype(np.float64), SR, length)
+
+
+def write_codec_mels(root: str | Path, split: str) -> int:
+    """Writes ``<split>/MELAudios_aac/<video>.npy`` (:func:`codec_mel`) for every video of a split, for training
+    with codec-degraded audio (``acvis.train --audio-codec``). Returns the number of videos."""
+    root = Path(root)
+    videos = json.loads((root / f"{split}.json").read_text())["videos"]
+    (root / split / CODEC_MELS).mkdir(parents=True, exist_ok=True)
+    for video in videos:
+        name = video["file_names"][0].split("/")[0]
+        patches = codec_mel(root / split / "WAVAudios" / f"{name}.wav", len(video["file_names"]))
+        np.save(root / split / CODEC_MELS / f"{name}.npy", patches)
+    return len(videos)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Write the hearing benchmark (AVISeg format + mp4 + schedules).")
     parser.add_argument("--out", help="benchmark root")
@@ -726,7 +752,15 @@ def main(argv=None) -> int:
     parser.add_argument("--fps", type=int, default=25, help="mp4 frame rate")
     parser.add_argument("--mp4-scale", type=int, default=4, help="mp4 upscaling (nearest); 4: 640x360")
     parser.add_argument("--mp4-splits", default="train,val,test", help="splits that get mp4 files ('' for none)")
+    parser.add_argument("--codec-mels", metavar="SPLITS",
+                        help="instead: add <split>/MELAudios_aac (the audio after the mp4's AAC) to the benchmark at --out")
     args = parser.parse_args(argv)
+    if args.codec_mels:
+        if not args.out:
+            parser.error("--codec-mels needs --out")
+        for split in args.codec_mels.split(","):
+            print(f"{split}: {write_codec_mels(args.out, split)} videos -> {args.out}/{split}/{CODEC_MELS}")
+        return 0
     if args.demo_out:
         sched = write_demo(args.demo_out, seed=args.demo_seed)
         print(f"wrote the demo clip to {args.demo_out}/demo (seed {args.demo_seed}, attempt {sched['attempt']})")

@@ -22,6 +22,9 @@ import torch
 from acvis.data.augmentation import ClipAugmentation, apply_clip_augmentation
 from acvis.data.rle import segmentation_to_mask
 
+# the benchmark's optional side folder: log-mel patches of each video's audio after the mp4's AAC and back
+CODEC_MELS = "MELAudios_aac"
+
 
 @dataclass(frozen=True)
 class VideoRecord:
@@ -77,9 +80,10 @@ class AVISegDataset:
     def __len__(self) -> int:
         return len(self.videos)
 
-    def mel(self, video: VideoRecord) -> np.ndarray:
-        """[T, 96, 64] log-mel patches; checks that there is one per frame."""
-        patches = np.load(self.root / self.split / "MELAudios" / f"{video.name}.npy")
+    def mel(self, video: VideoRecord, codec: bool = False) -> np.ndarray:
+        """[T, 96, 64] log-mel patches; checks that there is one per frame. ``codec``: the patches of the audio
+        after the mp4's AAC (``<split>/MELAudios_aac``, ``acvis.data.avbench --codec-mels``)."""
+        patches = np.load(self.root / self.split / (CODEC_MELS if codec else "MELAudios") / f"{video.name}.npy")
         if patches.shape[1:] != (96, 64) or patches.shape[0] < video.length:
             raise ValueError(f"{video.name}: mel patches {patches.shape} for {video.length} frames")
         return patches
@@ -157,14 +161,17 @@ class ClipMapper:
         audio_shift: probability of an *audio-shifted* clip (training against visual bias; needs the
             benchmark's side files ``<split>/schedules`` and ``<split>/ObjectMasks``, see :meth:`shifted_targets`).
             0 (default) draws no extra random numbers, so clips are those of a run without it.
+        audio_codec: probability that a clip hears its audio after the mp4's codec (``<split>/MELAudios_aac``,
+            ``acvis.data.avbench --codec-mels``): the lossy audio a live feed brings. 0: no extra random numbers.
     """
 
     def __init__(self, *, num_frames: int = 5, frame_range: int = 20, augmentation: ClipAugmentation | None = None,
-                 audio_shift: float = 0.0):
+                 audio_shift: float = 0.0, audio_codec: float = 0.0):
         self.num_frames = num_frames
         self.frame_range = frame_range
         self.augmentation = augmentation
         self.audio_shift = audio_shift
+        self.audio_codec = audio_codec
 
     @staticmethod
     def shifted_targets(dataset: AVISegDataset, video: VideoRecord, frame_idx: list[int], rng: np.random.Generator):
@@ -225,7 +232,8 @@ class ClipMapper:
                     present[k, t] = True
         labels = torch.tensor(label_list, dtype=torch.int64)
         clip, frames = clip_targets(mask_t, present, labels, torch.arange(n, dtype=torch.int64))
-        mel = dataset.mel(video)[seconds]
+        codec = self.audio_codec > 0 and rng.random() < self.audio_codec
+        mel = dataset.mel(video, codec)[seconds]
         counts = dataset.counts(video)[frame_idx] if shifted is None else shifted_counts
         return {
             "images": torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float(),
