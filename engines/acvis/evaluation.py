@@ -48,6 +48,7 @@ from acvis.data.augmentation import shortest_edge_size
 from acvis.data.dataset import AVISegDataset
 from acvis.data.rle import compress, encode
 from acvis.losses.saoc import saoc_probabilities
+from acvis.mel import apply_gain
 
 FLAG_IOU = 0.3
 HEARD_IOU = 0.5          # a frame query confirms a prediction when their masks overlap at least this much
@@ -199,11 +200,13 @@ def ranking_scores(schedule: dict, object_masks: np.ndarray, cand_masks: np.ndar
 def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 360,
              max_size: int = 1333, rank_candidates: int = 0,
              last_class_floor: float | None = None, sounding_rule: str = "heard",
-             heard_threshold: float = HEARD_THRESHOLD, codec: bool = False) -> tuple[dict, list[dict]]:
+             heard_threshold: float = HEARD_THRESHOLD, codec: bool = False,
+             gain_db: float = 0.0) -> tuple[dict, list[dict]]:
     """Offline inference (spec §5) on every video of ``dataset``, frames resized to short side ``min_size``
     (long side <= ``max_size``, PIL bilinear) as the service does, masks at the original size.
 
-    ``codec``: hear the audio after the mp4's AAC (``<split>/MELAudios_aac``), as a live feed of the mp4 brings it.
+    ``codec``: hear the audio after the mp4's AAC (``<split>/MELAudios_aac``), as a live feed of the mp4 brings it;
+    ``gain_db``: that many dB louder (negative: quieter), :func:`acvis.mel.apply_gain`.
     Returns ``(metrics, results)`` (see the module docstring); results are in the official format."""
     was_training = model.training
     model.eval()
@@ -221,7 +224,8 @@ def evaluate(model, dataset: AVISegDataset, label_to_id: dict, min_size: int = 3
         frames_rgb = [np.asarray(Image.fromarray(f).resize((size[1], size[0]), Image.BILINEAR)) if f.shape[:2] != size
                       else f for f in frames_rgb]
         images = torch.from_numpy(np.stack(frames_rgb)).permute(0, 3, 1, 2).float()
-        mel = torch.from_numpy(dataset.mel(video, codec)[:video.length].astype(np.float32))
+        patches = dataset.mel(video, codec)[:video.length]
+        mel = torch.from_numpy((apply_gain(patches, gain_db) if gain_db else patches).astype(np.float32))
         out = model.inference(images, mel, output_size=(h0, w0), kept_only=True)
         masks = out["masks"].numpy()
         scores = out["scores"].numpy()
@@ -313,6 +317,7 @@ def main(argv=None) -> int:
                         help="rule heard: lowest frame-decoder probability (avis.tracking.heard-threshold)")
     parser.add_argument("--codec", action="store_true",
                         help="hear the audio after the mp4's AAC (<split>/MELAudios_aac: acvis.data.avbench --codec-mels)")
+    parser.add_argument("--gain-db", type=float, default=0.0, help="hear the audio this many dB louder (robustness)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     state = torch.load(args.checkpoint, map_location="cpu")
@@ -321,12 +326,14 @@ def main(argv=None) -> int:
     dataset = AVISegDataset(args.data, args.split, filter_empty=False)
     label_to_id = {v: k for k, v in dataset.id_to_label.items()}
     metrics, results = evaluate(model, dataset, label_to_id, args.min_size, args.max_size, args.rank,
-                                args.last_class_floor, args.sounding_rule, args.heard_threshold, args.codec)
+                                args.last_class_floor, args.sounding_rule, args.heard_threshold, args.codec,
+                                args.gain_db)
     out = Path(args.out) if args.out else Path(args.checkpoint).parent
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results))
     metrics.update(checkpoint=str(args.checkpoint), data=str(args.data), split=args.split,
-                   sounding_rule=args.sounding_rule, codec=args.codec)
+                   sounding_rule=args.sounding_rule, codec=args.codec,
+                   gain_db=args.gain_db)
     (out / "eval.json").write_text(json.dumps(metrics, indent=2))
     print(json.dumps(metrics, indent=2))
     return 0

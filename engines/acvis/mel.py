@@ -114,6 +114,18 @@ def log_mel(samples_16k: np.ndarray) -> np.ndarray:
     return np.log(stft_magnitude(samples_16k) @ _MEL_MATRIX + LOG_OFFSET)
 
 
+def apply_gain(patches: np.ndarray, gain_db: float) -> np.ndarray:
+    """The log-mel patches of the same audio ``gain_db`` louder, from the patches alone: the mel bands are linear
+    in the STFT *magnitude*, so ``ln(g * (exp(L) - 0.01) + 0.01)``, equal (float rounding, no clipping) to the patches
+    of the scaled samples. All-zero patches (no audio, :func:`patch_for_window`) stay zero."""
+    x = np.asarray(patches, dtype=np.float64)
+    g = 10.0 ** (gain_db / 20.0)
+    out = np.log(g * np.maximum(np.exp(x) - LOG_OFFSET, 0.0) + LOG_OFFSET)
+    silent = ~x.reshape(x.shape[0], -1).any(1) if x.ndim == 3 else np.zeros(0, bool)
+    out[silent] = 0.0
+    return out
+
+
 def patch_for_window(samples_16k: np.ndarray) -> np.ndarray:
     """The first 96x64 log-mel patch of a mono 16 kHz window, or zeros if it has < 15600 samples.
 

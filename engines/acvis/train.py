@@ -82,6 +82,8 @@ class TrainConfig:
     audio_shift: float = 0.0
     # probability of a clip heard through the mp4's AAC (the benchmark's MELAudios_aac; ClipMapper.audio_codec)
     audio_codec: float = 0.0
+    # each clip's audio louder/quieter by a uniform gain in +-this many dB (ClipMapper.audio_gain_db)
+    audio_gain_db: float = 0.0
 
     @staticmethod
     def official(model: str = "r50") -> "TrainConfig":
@@ -280,7 +282,7 @@ def train(cfg: TrainConfig, data: Path, out: Path, *, resume: bool = False, init
     if len(dataset) == 0:
         raise ValueError(f"no annotated videos in {data}/{split}")
     mapper = ClipMapper(num_frames=cfg.num_frames, frame_range=cfg.frame_range, augmentation=cfg.augmentation,
-                        audio_shift=cfg.audio_shift, audio_codec=cfg.audio_codec)
+                        audio_shift=cfg.audio_shift, audio_codec=cfg.audio_codec, audio_gain_db=cfg.audio_gain_db)
     criterion = ACVISCriterion(num_classes=model_cfg.num_classes, last_layer_num=model_cfg.last_layer_num,
                                cfg=cfg.loss if model_cfg.count_token else replace(cfg.loss, count_loss="none"))
     optimizer = torch.optim.AdamW(param_groups(model, cfg), lr=cfg.base_lr, weight_decay=cfg.weight_decay)
@@ -404,6 +406,8 @@ def main(argv=None) -> int:
                              "targets from the benchmark's schedules and ObjectMasks)")
     parser.add_argument("--audio-codec", type=float,
                         help="probability of a clip heard through the mp4's AAC (needs acvis.data.avbench --codec-mels)")
+    parser.add_argument("--audio-gain-db", type=float,
+                        help="each clip's audio louder or quieter by a uniform gain in +-this many dB")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads")
     parser.add_argument("--no-progress", action="store_true", help="no tqdm bar")
     args = parser.parse_args(argv)
@@ -412,7 +416,8 @@ def main(argv=None) -> int:
     cfg = train_config(args.config)
     overrides = {k: v for k, v in (("iters", args.iters), ("base_lr", args.lr), ("clips_per_iter", args.clips_per_iter),
                                    ("seed", args.seed), ("audio_proj_init", args.audio_proj_init),
-                                   ("audio_shift", args.audio_shift), ("audio_codec", args.audio_codec))
+                                   ("audio_shift", args.audio_shift), ("audio_codec", args.audio_codec),
+                                   ("audio_gain_db", args.audio_gain_db))
                  if v is not None}
     if args.lr_steps:
         overrides["lr_steps"] = tuple(args.lr_steps)

@@ -119,6 +119,27 @@ def test_should_pair_a_frame_with_another_second_and_target_who_sounds_there(ben
             assert int(sample["counts"][t]) == len(want)
 
 
+def test_should_change_only_the_level_of_a_clip_with_the_gain_augmentation(bench):
+    from acvis.data.dataset import ClipMapper
+    from acvis.mel import apply_gain
+
+    dataset = AVISegDataset(bench, "train")
+    plain = ClipMapper(num_frames=3)(dataset, 0, np.random.default_rng(5))
+    gains = set()
+    for seed in range(4):
+        loud = ClipMapper(num_frames=3, audio_gain_db=6.0)(dataset, 0, np.random.default_rng(seed))
+        mel = dataset.mel(dataset.videos[0])[loud["frame_idx"]]
+        # the clip's patches are its own seconds at one gain within +-6 dB, found by search over that range
+        match = [db for db in np.arange(-6.0, 6.01, 0.01)
+                 if np.allclose(apply_gain(mel, db).astype(np.float32), loud["mel"].numpy(), atol=2e-2)]
+        assert match, seed
+        gains.add(round(float(np.mean(match)), 1))
+        assert [f["labels"].tolist() for f in loud["frames"]] == [f["labels"].tolist() for f in
+                                                                  ClipMapper(num_frames=3)(dataset, 0, np.random.default_rng(seed))["frames"]]
+    assert len(gains) > 1  # a gain per clip, not one for all
+    assert plain["mel"].shape == loud["mel"].shape
+
+
 def test_should_draw_the_same_clips_as_before_without_the_audio_shift(bench):
     from acvis.data.dataset import ClipMapper
 

@@ -222,3 +222,20 @@ def test_should_give_zeros_where_the_official_code_raises():
     assert mel.resample_to_16k(x[sr:], sr).shape == (0,)
     assert not np.all(patches[0] == 0.0)
     assert np.all(patches[1] == 0.0) and np.all(patches[2] == 0.0)
+
+
+def test_should_give_the_patches_of_louder_audio_from_the_patches_alone():
+    # Given: a second of a harmonic tone with noise, and its patches
+    rng = np.random.default_rng(0)
+    t = np.arange(32000) / 16000
+    x = 0.2 * np.sin(2 * np.pi * 440 * t) + 0.01 * rng.standard_normal(t.shape)
+    patches = mel.video_patches(x, 16000, 2)
+    for db in (-12.0, -3.0, 6.0):
+        # When: the gain is applied to the patches
+        got = mel.apply_gain(patches, db)
+        # Then: they are those of the scaled samples (the mel bands are linear in the magnitude)
+        np.testing.assert_allclose(got, mel.video_patches(x * 10 ** (db / 20), 16000, 2), atol=1e-9)
+    # And: a missing second (zero patch) stays zero, 0 dB changes nothing
+    padded = mel.video_patches(x, 16000, 3)
+    assert not padded[2].any() and not mel.apply_gain(padded, 6.0)[2].any()
+    np.testing.assert_allclose(mel.apply_gain(patches, 0.0), patches, atol=1e-12)

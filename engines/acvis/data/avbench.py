@@ -712,26 +712,41 @@ def write_demo(out: str | Path, seed: int = 2026, length: int = 10, height: int 
 
 def codec_mel(wav_path: Path, length: int) -> np.ndarray:
     """The log-mel patches of a video's audio after the mp4's codec (AAC 64 kb/s, 48 kHz stereo, as
-    :func:`write_mp4`) and back to 16 kHz mono (ffmpeg): what a live feed of the video hands the service."""
+    :func:`write_mp4`): what a live feed of the video hands the service. Decoded at the codec's own rate and
+    channels, then made mono and 16 kHz by :func:`acvis.mel.video_patches` as the service's MediaReader does
+    (ffmpeg's own ``-ac 1`` downmix of float audio would be 3 dB louder than the channel mean)."""
+    rate = 48000
     with tempfile.TemporaryDirectory() as tmp:
         m4a = Path(tmp) / "a.m4a"
         _run_quiet(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav_path), "-c:a", "aac",
-                    "-b:a", "64k", "-ar", "48000", "-ac", "2", "-threads", "1", str(m4a)])
-        out = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(m4a), "-ac", "1", "-ar",
-                              str(SR), "-f", "f32le", "-"], check=True, stdout=subprocess.PIPE).stdout
-    return mel.video_patches(np.frombuffer(out, dtype=np.float32).astype(np.float64), SR, length)
+                    "-b:a", "64k", "-ar", str(rate), "-ac", "2", "-threads", "1", str(m4a)])
+        out = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-i", str(m4a), "-f", "f32le", "-"],
+                             check=True, stdout=subprocess.PIPE).stdout
+    pcm = np.frombuffer(out, dtype=np.float32).astype(np.float64).reshape(-1, 2)
+    return mel.video_patches(pcm, rate, length)
 
 
-def write_codec_mels(root: str | Path, split: str) -> int:
+def _write_codec_mel(job: tuple[Path, str, int]) -> None:
+    split_dir, name, length = job
+    np.save(split_dir / CODEC_MELS / f"{name}.npy", codec_mel(split_dir / "WAVAudios" / f"{name}.wav", length))
+
+
+def write_codec_mels(root: str | Path, split: str, workers: int = 1) -> int:
     """Writes ``<split>/MELAudios_aac/<video>.npy`` (:func:`codec_mel`) for every video of a split, for training
-    with codec-degraded audio (``acvis.train --audio-codec``). Returns the number of videos."""
+    with codec-degraded audio (``acvis.train --audio-codec``), in ``workers`` processes. Returns the number of
+    videos."""
     root = Path(root)
     videos = json.loads((root / f"{split}.json").read_text())["videos"]
     (root / split / CODEC_MELS).mkdir(parents=True, exist_ok=True)
-    for video in videos:
-        name = video["file_names"][0].split("/")[0]
-        patches = codec_mel(root / split / "WAVAudios" / f"{name}.wav", len(video["file_names"]))
-        np.save(root / split / CODEC_MELS / f"{name}.npy", patches)
+    jobs = [(root / split, v["file_names"][0].split("/")[0], len(v["file_names"])) for v in videos]
+    if workers > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_write_codec_mel, jobs, chunksize=8)
+    else:
+        for job in jobs:
+            _write_codec_mel(job)
     return len(videos)
 
 
@@ -754,12 +769,13 @@ def main(argv=None) -> int:
     parser.add_argument("--mp4-splits", default="train,val,test", help="splits that get mp4 files ('' for none)")
     parser.add_argument("--codec-mels", metavar="SPLITS",
                         help="instead: add <split>/MELAudios_aac (the audio after the mp4's AAC) to the benchmark at --out")
+    parser.add_argument("--workers", type=int, default=1, help="processes for --codec-mels")
     args = parser.parse_args(argv)
     if args.codec_mels:
         if not args.out:
             parser.error("--codec-mels needs --out")
         for split in args.codec_mels.split(","):
-            print(f"{split}: {write_codec_mels(args.out, split)} videos -> {args.out}/{split}/{CODEC_MELS}")
+            print(f"{split}: {write_codec_mels(args.out, split, args.workers)} videos -> {args.out}/{split}/{CODEC_MELS}")
         return 0
     if args.demo_out:
         sched = write_demo(args.demo_out, seed=args.demo_seed)

@@ -21,6 +21,7 @@ import torch
 
 from acvis.data.augmentation import ClipAugmentation, apply_clip_augmentation
 from acvis.data.rle import segmentation_to_mask
+from acvis.mel import apply_gain
 
 # the benchmark's optional side folder: log-mel patches of each video's audio after the mp4's AAC and back
 CODEC_MELS = "MELAudios_aac"
@@ -163,15 +164,19 @@ class ClipMapper:
             0 (default) draws no extra random numbers, so clips are those of a run without it.
         audio_codec: probability that a clip hears its audio after the mp4's codec (``<split>/MELAudios_aac``,
             ``acvis.data.avbench --codec-mels``): the lossy audio a live feed brings. 0: no extra random numbers.
+        audio_gain_db: each clip's audio is made louder or quieter by a gain drawn uniformly in +-this many dB
+            (:func:`acvis.mel.apply_gain`): a feed's level says nothing about who sounds, and a model trained at one
+            level reads it as a count. 0: no extra random numbers.
     """
 
     def __init__(self, *, num_frames: int = 5, frame_range: int = 20, augmentation: ClipAugmentation | None = None,
-                 audio_shift: float = 0.0, audio_codec: float = 0.0):
+                 audio_shift: float = 0.0, audio_codec: float = 0.0, audio_gain_db: float = 0.0):
         self.num_frames = num_frames
         self.frame_range = frame_range
         self.augmentation = augmentation
         self.audio_shift = audio_shift
         self.audio_codec = audio_codec
+        self.audio_gain_db = audio_gain_db
 
     @staticmethod
     def shifted_targets(dataset: AVISegDataset, video: VideoRecord, frame_idx: list[int], rng: np.random.Generator):
@@ -234,6 +239,8 @@ class ClipMapper:
         clip, frames = clip_targets(mask_t, present, labels, torch.arange(n, dtype=torch.int64))
         codec = self.audio_codec > 0 and rng.random() < self.audio_codec
         mel = dataset.mel(video, codec)[seconds]
+        if self.audio_gain_db > 0:
+            mel = apply_gain(mel, float(rng.uniform(-self.audio_gain_db, self.audio_gain_db)))
         counts = dataset.counts(video)[frame_idx] if shifted is None else shifted_counts
         return {
             "images": torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float(),
