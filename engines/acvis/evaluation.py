@@ -23,7 +23,9 @@ evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
   overlaps most (IoU >= 0.3). Reported: ``silent_flagged_rate`` (silent visible object-frames flagged),
   ``distractor_flagged_rate`` (the same over objects that never sound: role ``silent``/``twin_silent``),
   ``twin_silent_flagged_rate``, ``sounding_recall`` (sounding object-frames flagged), and
-  ``sounding_agreement`` (flagged == sounding over all visible object-frames);
+  ``sounding_agreement`` (flagged == sounding over all visible object-frames), and ``frame_agreement``
+  (the demo's "same sounding objects" per annotated frame: every visible object right and no flag on
+  anything else);
 * with ``rank_candidates`` N > 0 (``--rank N``), threshold-free: ``sounding_auc``, the probability that a
   sounding visible object-frame gets a higher score than a silent one, where an object-frame's score is
   the best final score (class probability x mask score) among the N most probable candidates whose
@@ -149,15 +151,19 @@ def object_metrics(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, 
     length = object_masks.shape[1]
     for t in range(length):
         hits = set()
+        frame_ok = True      # the demo's "same sounding objects": no stray flag, no visible object wrong
         for k in flagged[t]:
             ious = [_iou(masks[k, t], object_masks[o, t]) for o in range(object_masks.shape[0])]
             if ious and max(ious) >= FLAG_IOU:
                 hits.add(int(np.argmax(ious)))
+            else:
+                frame_ok = False
         for o, obj in enumerate(schedule["objects"]):
             if not object_masks[o, t].any():
                 continue
             flagged_o = o in hits
             sounding = bool(obj["sounding"][t])
+            frame_ok &= flagged_o == sounding
             tally.add("sounding_agreement", flagged_o == sounding)
             if sounding:
                 tally.add("sounding_recall", flagged_o)
@@ -167,6 +173,7 @@ def object_metrics(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, 
                     tally.add("distractor_flagged_rate", flagged_o)
                 if obj["role"] == "twin_silent" or (obj["role"] == "twin_source"):
                     tally.add("twin_silent_flagged_rate", flagged_o)
+        tally.add("frame_agreement", frame_ok)
 
 
 def _auc(pos: list[float], neg: list[float]) -> float | None:

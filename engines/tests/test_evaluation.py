@@ -57,3 +57,25 @@ def test_heard_scores_take_the_best_class_probability_of_frame_queries_overlappi
     assert heard[0, 0] == np.float32(p[0, 1])
     # detection 1 ({2}): query 2 is {2, 3} but cell 3 is padding, so IoU 1
     assert heard[1, 0] == np.float32(p[2, 2])
+
+
+def test_frame_agreement_needs_every_visible_object_right_and_no_stray_flag():
+    from acvis.evaluation import _Tally, object_metrics
+
+    # 2 objects over 4 frames on a 4 x 4 grid: A (left half) sounds in frames 0-1, B (right half) never sounds
+    obj = np.zeros((2, 4, 4, 4), dtype=bool)
+    obj[0, :, :, :2] = True
+    obj[1, :, :, 2:] = True
+    schedule = {"objects": [{"sounding": [1, 1, 0, 0], "role": "source"},
+                            {"sounding": [0, 0, 0, 0], "role": "silent"}]}
+    masks = np.zeros((3, 4, 4, 4), dtype=bool)
+    masks[0] = obj[0]                      # prediction 0 on A, 1 on B, 2 on one cell of B
+    masks[1] = obj[1]
+    masks[2, :, 0, 3] = True               # IoU with B = 1/8 < 0.3: a stray flag
+    # frame 0 right (A); frame 1 wrong (A missed); frame 2 wrong (silent B flagged); frame 3 wrong (stray flag)
+    tally = _Tally()
+    object_metrics(schedule, obj, masks, [[0], [], [1], [2]], tally)
+    rates = tally.rates()
+    assert rates["frame_agreement"] == 0.25 and rates["frame_agreement_frames"] == 4
+    # the object-frame agreement does not see the stray flag: 6 of 8 object-frames right
+    assert rates["sounding_agreement"] == 0.75
