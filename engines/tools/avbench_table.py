@@ -14,8 +14,8 @@ def pct(v) -> str:
 def main(argv: list[str]) -> int:
     print("| variant | sound accuracy (count head, §3.5) | detection-count accuracy | track recall@0.5 | "
           "sounding recall | silent object-frames flagged | silent-distractor frames flagged | "
-          "silent-twin frames flagged | agreement | predictions |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "silent-twin frames flagged | agreement | frames all right | predictions |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for arg in argv:
         label, run = arg.split("=", 1)
         m = json.loads((Path(run) / "eval.json").read_text())
@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
               f"({m.get('silent_flagged_rate_frames', 0)}) | {pct(m.get('distractor_flagged_rate'))} "
               f"({m.get('distractor_flagged_rate_frames', 0)}) | {pct(m.get('twin_silent_flagged_rate'))} "
               f"({m.get('twin_silent_flagged_rate_frames', 0)}) | {pct(m.get('sounding_agreement'))} | "
-              f"{m['predictions']} |")
+              f"{pct(m.get('frame_agreement'))} | {m['predictions']} |")
     return 0
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Markdown table of tools/score_variants.sh: one row per ``variant|checkpoint|mode|dir`` argument, from
-``dir/evaluate.txt`` (the `evaluate` command's output) and ``dir/hearing.json`` (tools/hearing_flags.py)."""
+``dir/evaluate.txt`` (the `evaluate` command's output) and ``dir/hearing.json`` (tools/hearing_flags.py). "frames all right": annotated frames where every visible object's flag is right and
+nothing else is flagged (the demo's "same sounding objects"); older hearing.json files lack it (n/a)."""
 import json
 import re
 import sys
@@ -14,8 +15,8 @@ def metric(text: str, name: str) -> str:
 
 def main(args: list[str]) -> int:
     print("| variant | checkpoint | mode | mAP | HOTA | FSLA | sound acc. | distractor frames flagged "
-          "| silent frames flagged | sounding recall | flags agree |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| silent frames flagged | sounding recall | flags agree | frames all right |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for arg in args:
         variant, ck, mode, d = arg.split("|")
         text = (Path(d) / "evaluate.txt").read_text()
@@ -27,8 +28,9 @@ def main(args: list[str]) -> int:
             return "n/a" if v is None else f"{100 * v:.1f} % ({round(v * h[k + '_frames'])}/{h[k + '_frames']})"
         print(f"| {variant} | {ck} | {mode} | {metric(text, 'AP_all')} | {metric(text, 'HOTA')} | "
               f"{metric(text, 'FA')} | {float(s.group(1)):.1f} | {rate('distractor_flagged_rate')} | "
-              f"{rate('silent_flagged_rate')} | {rate('sounding_recall')} | {rate('sounding_agreement')} |"
-              if s else f"| {variant} | {ck} | {mode} | ? | | | | | | | |")
+              f"{rate('silent_flagged_rate')} | {rate('sounding_recall')} | {rate('sounding_agreement')} | "
+              f"{rate('frame_agreement')} |"
+              if s else f"| {variant} | {ck} | {mode} | ? | | | | | | | | |")
     return 0
 
 
