@@ -30,15 +30,27 @@ import io.avisstream.avis.topology.JoinStateCodec.StreamClock;
  *
  * <ul>
  * <li>the oldest buffered frame of a stream is emitted as soon as its window is covered ({@code COMPLETE}), or
- * when the stream's time (its newest frame pts) passes t + window + grace, or when the stream has been idle for
- * {@code idle-flush} of wall-clock time, or when more than {@code max-pending-frames} are buffered; then with
- * {@code PARTIAL} (gaps zero-filled) or {@code MISSING} audio;</li>
+ * when the stream's time (its newest frame pts) passes t + window + grace and its audio is not merely unread (see
+ * below), or when the stream has been idle for {@code idle-flush} of wall-clock time, or when more than
+ * {@code max-pending-frames} are buffered; then with {@code PARTIAL} (gaps zero-filled) or {@code MISSING}
+ * audio;</li>
  * <li>frames behind an emitted frame, older than stream time - grace, duplicated, or whose pts does not increase
  * with seq go to the dead-letter topic; so do audio chunks that end before every frame that could still use
  * them.</li>
  * </ul>
  *
- * State is per stream in three changelogged key-value stores: buffered frames (key: stream + seq), audio chunks
+ * <p>Stream time alone cannot tell missing audio from audio not read yet. Frames and audio are two partitions of one
+ * task, and Kafka Streams orders them by timestamp only at best: it hands a task one partition's records alone when
+ * the other's buffer is empty and its lag reads 0, which it does while that partition's fetched records wait in the
+ * consumer behind the other's ({@code max.poll.records}; the consumer updates a partition's end offset only when it
+ * returns its records), and at once when the task had been idle for {@code max.task.idle.ms} before (the idle
+ * deadline is not reset). A burst of frames then runs stream time seconds past audio that was written before them.
+ * So grace expiry also needs one of: the stream's audio has reached the end of the frame's window (the gap is
+ * real), or the stream has sent no audio for {@code idle-flush} of listened time ({@link ListeningClock}: the thread
+ * was free to read it) while frames waited. A stream whose audio stopped still has its frames emitted, about
+ * {@code idle-flush} after its last chunk; {@code max-pending-frames} bounds the buffer meanwhile.
+ *
+ * <p>State is per stream in three changelogged key-value stores: buffered frames (key: stream + seq), audio chunks
  * (key: stream + start micros) and the stream clock. Key-value rather than window stores because window-store
  * retention follows one task-wide stream time, while every stream here has its own pts clock; retention is
  * explicit instead: emitted frames are deleted, audio is pruned behind min(oldest buffered frame, stream time -
@@ -65,6 +77,14 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
      * before an idle flush can fire and the output is the one a failure-free run gives.
      */
     private final Map<String, Long> lastSeen = new HashMap<>();
+    /**
+     * Per waiting stream: the {@link #listening} time at its last audio chunk, or at its first frame since it began
+     * waiting if no chunk came since; in memory, like {@link #lastSeen} (absent after a restart: the incarnation's
+     * start).
+     */
+    private final Map<String, Long> audioSince = new HashMap<>();
+    /** {@link #listening} at the current record or punctuation. */
+    private long listened;
     /** Time this processor's thread was free to read records: neither busy nor stalled (see {@link ListeningClock}). */
     private ListeningClock listening;
     /** {@link #listening} at this incarnation's first record or punctuation, not its init: restoring other tasks is not idleness. */
@@ -87,6 +107,7 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         // before it processes any: idleness counts from this incarnation's first record or punctuation.
         this.started = null;
         this.lastSeen.clear();
+        this.audioSince.clear();
         Duration every = ListeningClock.punctuationInterval(settings);
         this.listening = ListeningClock.forPunctuation(every.toMillis());
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::flushIdleStreams);
@@ -97,10 +118,16 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         long now = context.currentSystemTimeMs();
         String stream = record.key();
         long seen = listening.advance(now, ThreadBusy.millis());
+        listened = seen;
         if (started == null) {
             started = seen;
         }
         lastSeen.put(stream, seen);
+        if (record.value() instanceof DecodedAudio) {
+            audioSince.put(stream, seen);
+        } else {
+            audioSince.putIfAbsent(stream, seen);
+        }
         StreamClock clock = loadClock(stream, now).withActivity(now);
         if (record.value() instanceof DecodedFrame frame) {
             clock = onFrame(record, stream, clock, frame);
@@ -111,7 +138,9 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         }
         clocks.put(stream, JoinStateCodec.encodeClock(clock));
         if (clock.pendingFrames() == 0) {
-            lastSeen.remove(stream); // nothing to flush: keeps the map as small as the set of waiting streams
+            // nothing to flush: keeps the maps as small as the set of waiting streams
+            lastSeen.remove(stream);
+            audioSince.remove(stream);
         }
     }
 
@@ -195,7 +224,8 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
             long pts = JoinStateCodec.framePts(head.value);
             AudioWindow window = assemble(stream, pts);
             boolean expired = clock.streamTime() != Long.MIN_VALUE
-                    && clock.streamTime() >= pts + WINDOW_MICROS + graceMicros;
+                    && clock.streamTime() >= pts + WINDOW_MICROS + graceMicros
+                    && (clock.audioTime() >= pts + WINDOW_MICROS || audioSilent(stream));
             boolean overfull = clock.pendingFrames() > settings.maxPendingFrames();
             if (!(window.coverage() == AudioCoverage.COMPLETE || expired || flush || overfull)) {
                 break;
@@ -252,6 +282,12 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
         expired.forEach(audio::delete);
     }
 
+    /** No audio of the stream for idle-flush of listened time while its frames wait (class comment). */
+    private boolean audioSilent(String stream) {
+        long since = audioSince.getOrDefault(stream, started == null ? listened : started);
+        return listened - since >= settings.idleFlush().toMillis();
+    }
+
     private long oldestPendingPts(String stream) {
         try (KeyValueIterator<Bytes, byte[]> it = frames.range(StoreKeys.first(stream), StoreKeys.last(stream))) {
             return it.hasNext() ? JoinStateCodec.framePts(it.next().value) : Long.MAX_VALUE;
@@ -266,7 +302,8 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     /**
      * Wall-clock punctuation: a stream without records for idle-flush (in this incarnation, see {@link #lastSeen}:
      * time the thread spent listening, not working on other records nor stalled) gets its buffered frames emitted. The stored
-     * {@code lastActivityWallMs} is not used for this decision.
+     * {@code lastActivityWallMs} is not used for this decision. A stream that still sends frames but whose audio has
+     * been silent as long gets the frames that stream time has expired emitted ({@link #drain}).
      */
     private void flushIdleStreams(long now) {
         long t0 = System.nanoTime();
@@ -278,18 +315,24 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
     }
 
     private void flushIdleStreamsTimed(long now) {
-        long listened = listening.advance(now, ThreadBusy.millis());
+        listened = listening.advance(now, ThreadBusy.millis());
         if (started == null) {
             started = listened;
         }
         List<KeyValue<String, StreamClock>> idle = new ArrayList<>();
+        List<KeyValue<String, StreamClock>> audioSilent = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = clocks.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 StreamClock clock = JoinStateCodec.decodeClock(kv.value);
                 long since = lastSeen.getOrDefault(kv.key, started);
-                if (clock.pendingFrames() > 0 && listened - since >= settings.idleFlush().toMillis()) {
+                if (clock.pendingFrames() == 0) {
+                    continue;
+                }
+                if (listened - since >= settings.idleFlush().toMillis()) {
                     idle.add(KeyValue.pair(kv.key, clock));
+                } else if (audioSilent(kv.key)) {
+                    audioSilent.add(KeyValue.pair(kv.key, clock));
                 }
             }
         }
@@ -298,6 +341,19 @@ final class AvJoinProcessor implements Processor<String, Object, Object, Object>
                     kv.value.pendingFrames(), listened - lastSeen.getOrDefault(kv.key, started));
             clocks.put(kv.key, JoinStateCodec.encodeClock(drain(kv.key, kv.value, true)));
             lastSeen.remove(kv.key);
+            audioSince.remove(kv.key);
+        }
+        for (KeyValue<String, StreamClock> kv : audioSilent) {
+            StreamClock drained = drain(kv.key, kv.value, false);
+            if (drained.pendingFrames() != kv.value.pendingFrames()) {
+                LOG.debugf("stream=%s: %d frames expired after %d ms listened without its audio", kv.key,
+                        kv.value.pendingFrames() - drained.pendingFrames(), listened - audioSince.getOrDefault(kv.key, started));
+                clocks.put(kv.key, JoinStateCodec.encodeClock(drained));
+                if (drained.pendingFrames() == 0) {
+                    lastSeen.remove(kv.key);
+                    audioSince.remove(kv.key);
+                }
+            }
         }
     }
 }

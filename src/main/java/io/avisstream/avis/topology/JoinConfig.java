@@ -11,15 +11,18 @@ public interface JoinConfig {
 
     /**
      * How far (in stream time: the newest frame pts of the stream) a frame's audio window may still be incomplete
-     * before the frame is emitted with {@code audio=partial|missing}; also how far behind stream time a frame may
-     * arrive before it goes to the dead-letter topic as {@code LATE_FRAME}.
+     * before the frame is emitted with {@code audio=partial|missing}, once the stream's audio has passed the window's
+     * end or has sent nothing for {@link #idleFlush()} (a burst of frames read before audio that was written with
+     * them does not expire them); also how far behind stream time a frame may arrive before it goes to the
+     * dead-letter topic as {@code LATE_FRAME}.
      */
     @WithDefault("2s")
     Duration grace();
 
     /**
      * Wall-clock time after the last record of a stream at which its buffered frames are emitted with the audio
-     * that has arrived (the end of a finite stream never advances stream time).
+     * that has arrived (the end of a finite stream never advances stream time); also the time after a stream's last
+     * audio chunk from which {@link #grace()} expires frames whose audio window the stream's audio has not reached.
      */
     @WithDefault("3s")
     Duration idleFlush();

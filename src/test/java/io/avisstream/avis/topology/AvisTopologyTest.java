@@ -130,11 +130,12 @@ class AvisTopologyTest {
 
     @Test
     void shouldFlagAudioPartialWhenStreamTimePassesWindowPlusGraceWithGaps() {
-        // Given grace 2 s and audio for [0, 500 ms) only
+        // Given grace 2 s and audio for [0, 500 ms), then from 1.0 s on: the stream's audio has passed frame 0's window
         start();
         for (int i = 0; i < 5; i++) {
             audio.pipeInput(CAM, chunk(CAM, i, true));
         }
+        audio.pipeInput(CAM, chunk(CAM, 10, true));
 
         // When frame 0 is followed by frame 75 (pts 3.0 s >= 0 + 0.975 + 2)
         frames.pipeInput(CAM, frame(CAM, 0));
@@ -150,14 +151,48 @@ class AvisTopologyTest {
         // Given
         start();
 
-        // When two frames far enough apart arrive and no audio at all
-        frames.pipeInput(CAM, frame(CAM, 0));
-        frames.pipeInput(CAM, frame(CAM, 74));
-        frames.pipeInput(CAM, frame(CAM, 75));
+        // When 8 s of frames arrive live (one every 40 ms of wall time) and no audio at all
+        for (int s = 0; s < 200; s++) {
+            driver.advanceWallClockTime(Duration.ofMillis(40));
+            frames.pipeInput(CAM, frame(CAM, s));
+        }
 
-        // Then frame 0 (3.0 s >= 2.975 s) is emitted with missing audio and frame 74 is not yet (2.96 s + 2.975 s)
-        assertThat(masks.readValuesToList()).extracting(MasksMessage::seq, MasksMessage::audio)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, "missing"));
+        // Then once the stream has sent no audio for idle-flush (3 s) while its frames waited, stream time expires
+        // them: up to frame 124 (4.96 s + 0.975 s + 2 s <= 7.96 s), with missing audio; frame 125 (5.0 s) is not yet
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).extracting(MasksMessage::seq).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(0, 124).boxed().toList());
+        assertThat(out).allSatisfy(m -> assertThat(m.audio()).isEqualTo("missing"));
+    }
+
+    @Test
+    void shouldNotExpireFramesWhoseAudioIsNotReadYetUntilTheStreamSentNoAudioForIdleFlush() {
+        // Given audio read up to 1.0 s, then only frames: 5 s of them arrive at once (a burst: no time to read the
+        // audio written with them)
+        start();
+        for (int i = 0; i < 10; i++) {
+            audio.pipeInput(CAM, chunk(CAM, i, true));
+        }
+        for (int s = 0; s < 150; s++) {
+            frames.pipeInput(CAM, frame(CAM, s));
+        }
+        List<MasksMessage> burst = masks.readValuesToList();
+
+        // When the stream goes on sending frames live, but no audio, for 4 s of wall time
+        for (int s = 150; s < 250; s++) {
+            driver.advanceWallClockTime(Duration.ofMillis(40));
+            frames.pipeInput(CAM, frame(CAM, s));
+        }
+
+        // Then the burst emitted only frame 0 (its window is covered); once the stream had sent no audio for
+        // idle-flush (3 s), stream time (9.96 s) expired frames up to 174 (6.96 s + 2.975 s), partial then missing
+        assertThat(burst).extracting(MasksMessage::seq, MasksMessage::audio)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, "complete"));
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).extracting(MasksMessage::seq).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, 174).boxed().toList());
+        assertThat(out).filteredOn(m -> m.seq() < 25).allSatisfy(m -> assertThat(m.audio()).isEqualTo("partial"));
+        assertThat(out).filteredOn(m -> m.seq() >= 25).allSatisfy(m -> assertThat(m.audio()).isEqualTo("missing"));
     }
 
     @Test
@@ -202,6 +237,36 @@ class AvisTopologyTest {
         assertThat(out).extracting(MasksMessage::seq).containsExactlyElementsOf(
                 java.util.stream.LongStream.range(0, 50).boxed().toList());
         assertThat(out).allSatisfy(m -> assertThat(m.audio()).isEqualTo("complete"));
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldWaitForAudioReadAfterABurstOfFramesThatRunsStreamTimePastGrace() {
+        // Given 3 s of one stream read in step (per 100 ms: its audio chunk, then its frames), as PipelineIT writes it
+        start();
+        int frame = 0;
+        for (int step = 0; step < 30; step++) {
+            audio.pipeInput(CAM, chunk(CAM, step, true));
+            for (; frame * TestStreams.FRAME_MICROS < (step + 1) * TestStreams.CHUNK_MICROS; frame++) {
+                frames.pipeInput(CAM, frame(CAM, frame));
+            }
+        }
+
+        // When the task is handed the next 5 s of frames before the audio written with them (the consumer returns the
+        // frames partition's records first and reads the audio partition's lag as 0: Kafka Streams then processes
+        // the frames alone), then that audio, with no wall time in between
+        for (; frame < 200; frame++) {
+            frames.pipeInput(CAM, frame(CAM, frame));
+        }
+        for (int step = 30; step < 90; step++) {
+            audio.pipeInput(CAM, chunk(CAM, step, true));
+        }
+
+        // Then stream time running 5 s ahead of the audio read did not expire the frames: every one is complete
+        List<MasksMessage> out = masks.readValuesToList();
+        assertThat(out).extracting(MasksMessage::seq).containsExactlyElementsOf(
+                java.util.stream.LongStream.range(0, 200).boxed().toList());
+        assertThat(out).allSatisfy(m -> assertThat(m.audio()).as("seq %d", m.seq()).isEqualTo("complete"));
         assertThat(dlq.isEmpty()).isTrue();
     }
 
@@ -573,8 +638,9 @@ class AvisTopologyTest {
 
     @Test
     void shouldDeadLetterAudioThatNoFrameCanUseAnyMore() {
-        // Given stream time 5 s and nothing buffered before it
+        // Given stream time 5 s, audio read at [3.0 s, 3.1 s) and nothing buffered before it
         start();
+        audio.pipeInput(CAM, chunk(CAM, 30, true));
         frames.pipeInput(CAM, frame(CAM, 0));
         frames.pipeInput(CAM, frame(CAM, 125));
 
