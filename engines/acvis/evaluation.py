@@ -145,19 +145,26 @@ class _Tally:
                {f"{k}_frames": v[1] for k, v in self.n.items()}
 
 
+def frame_hits(object_masks: np.ndarray, masks: np.ndarray, flagged: list[int], t: int) -> tuple[set[int], int]:
+    """Frame ``t``'s flagged predictions matched to objects: the set of objects hit (each flag goes to the object it
+    overlaps most, IoU >= FLAG_IOU) and the number of stray flags (on no visible object)."""
+    hits, stray = set(), 0
+    for k in flagged:
+        ious = [_iou(masks[k, t], object_masks[o, t]) for o in range(object_masks.shape[0])]
+        if ious and max(ious) >= FLAG_IOU:
+            hits.add(int(np.argmax(ious)))
+        else:
+            stray += 1
+    return hits, stray
+
+
 def object_metrics(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, flagged: list[list[int]],
                    tally: _Tally) -> None:
     """Add one video's object-frame outcomes to ``tally`` (see the module docstring)."""
     length = object_masks.shape[1]
     for t in range(length):
-        hits = set()
-        frame_ok = True      # the demo's "same sounding objects": no stray flag, no visible object wrong
-        for k in flagged[t]:
-            ious = [_iou(masks[k, t], object_masks[o, t]) for o in range(object_masks.shape[0])]
-            if ious and max(ious) >= FLAG_IOU:
-                hits.add(int(np.argmax(ious)))
-            else:
-                frame_ok = False
+        hits, stray = frame_hits(object_masks, masks, flagged[t], t)
+        frame_ok = stray == 0      # the demo's "same sounding objects": no stray flag, no visible object wrong
         for o, obj in enumerate(schedule["objects"]):
             if not object_masks[o, t].any():
                 continue

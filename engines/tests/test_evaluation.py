@@ -59,9 +59,7 @@ def test_heard_scores_take_the_best_class_probability_of_frame_queries_overlappi
     assert heard[1, 0] == np.float32(p[2, 2])
 
 
-def test_frame_agreement_needs_every_visible_object_right_and_no_stray_flag():
-    from acvis.evaluation import _Tally, object_metrics
-
+def _two_objects():
     # 2 objects over 4 frames on a 4 x 4 grid: A (left half) sounds in frames 0-1, B (right half) never sounds
     obj = np.zeros((2, 4, 4, 4), dtype=bool)
     obj[0, :, :, :2] = True
@@ -72,6 +70,13 @@ def test_frame_agreement_needs_every_visible_object_right_and_no_stray_flag():
     masks[0] = obj[0]                      # prediction 0 on A, 1 on B, 2 on one cell of B
     masks[1] = obj[1]
     masks[2, :, 0, 3] = True               # IoU with B = 1/8 < 0.3: a stray flag
+    return schedule, obj, masks
+
+
+def test_frame_agreement_needs_every_visible_object_right_and_no_stray_flag():
+    from acvis.evaluation import _Tally, object_metrics
+
+    schedule, obj, masks = _two_objects()
     # frame 0 right (A); frame 1 wrong (A missed); frame 2 wrong (silent B flagged); frame 3 wrong (stray flag)
     tally = _Tally()
     object_metrics(schedule, obj, masks, [[0], [], [1], [2]], tally)
@@ -79,3 +84,23 @@ def test_frame_agreement_needs_every_visible_object_right_and_no_stray_flag():
     assert rates["frame_agreement"] == 0.25 and rates["frame_agreement_frames"] == 4
     # the object-frame agreement does not see the stray flag: 6 of 8 object-frames right
     assert rates["sounding_agreement"] == 0.75
+
+
+def test_flag_errors_sorts_each_wrong_frame_by_cause():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from flag_errors import tally_errors
+
+    schedule, obj, masks = _two_objects()
+    stats = dict.fromkeys(("frames", "frames_right", "frames_only_missed", "frames_only_false", "frames_both",
+                           "missed_not_detected", "missed_heard_not", "silent_flagged", "stray_flags"), 0)
+    # as above, plus frame 1 again with prediction 0 gone: a detection miss, not a hearing one
+    tally_errors(schedule, obj, masks, [[0], [], [1], [2]], stats)
+    no_a = masks.copy()
+    no_a[0] = False
+    tally_errors(schedule, obj, no_a, [[], [1], [], []], stats)
+    assert stats["frames"] == 8 and stats["frames_right"] == 1 + 2        # frames 0; then 2 and 3 (A silent)
+    assert stats["missed_heard_not"] == 1 and stats["missed_not_detected"] == 2   # frame 1; then frames 0 and 1
+    assert stats["frames_only_false"] == 2 and stats["stray_flags"] == 1 and stats["silent_flagged"] == 2
+    assert stats["frames_both"] == 1 and stats["frames_only_missed"] == 2

@@ -26,13 +26,7 @@ import acvis.evaluation as evaluation  # noqa: E402
 def tally_errors(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, flagged: list[list[int]],
                  stats: dict) -> None:
     for t in range(object_masks.shape[1]):
-        hits, stray = set(), 0
-        for k in flagged[t]:
-            ious = [evaluation._iou(masks[k, t], object_masks[o, t]) for o in range(object_masks.shape[0])]
-            if ious and max(ious) >= evaluation.FLAG_IOU:
-                hits.add(int(np.argmax(ious)))
-            else:
-                stray += 1
+        hits, stray = evaluation.frame_hits(object_masks, masks, flagged[t], t)
         missed = false = 0
         for o, obj in enumerate(schedule["objects"]):
             if not object_masks[o, t].any():
