@@ -22,8 +22,8 @@ evaluator: mAP / HOTA / FSLA) and ``eval.json`` with:
   count (its last class: all; no count head: all). Each flagged prediction goes to the visible object it
   overlaps most (IoU >= 0.3). Reported: ``silent_flagged_rate`` (silent visible object-frames flagged),
   ``distractor_flagged_rate`` (the same over objects that never sound: role ``silent``/``twin_silent``),
-  ``twin_silent_flagged_rate``, ``sounding_recall`` (sounding object-frames flagged), and
-  ``sounding_agreement`` (flagged == sounding over all visible object-frames), and ``frame_agreement``
+  ``twin_silent_flagged_rate``, ``sounding_recall`` (sounding object-frames flagged),
+  ``sounding_agreement`` (flagged == sounding over all visible object-frames) and ``frame_agreement``
   (the demo's "same sounding objects" per annotated frame: every visible object right and no flag on
   anything else);
 * with ``rank_candidates`` N > 0 (``--rank N``), threshold-free: ``sounding_auc``, the probability that a

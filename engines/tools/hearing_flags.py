@@ -8,7 +8,8 @@ module reports for a PyTorch checkpoint): per visible (object, frame), is the ob
     cd engines && /usr/bin/python3 tools/hearing_flags.py --masks OUT/masks.jsonl --split-dir build/avbench/test
 
 Prints one JSON object: ``distractor_flagged_rate`` (frames of never-sounding objects flagged sounding),
-``silent_flagged_rate``, ``sounding_recall``, ``sounding_agreement``, their frame counts, and ``videos``.
+``silent_flagged_rate``, ``sounding_recall``, ``sounding_agreement``, ``frame_agreement`` (annotated frames with
+every visible object's flag right and no stray flag), their frame counts, and ``videos``.
 Only inferred records count; frame = round(ptsMicros / 1e6), the nearest record per frame (as ``evaluate``).
 """
 from __future__ import annotations
