@@ -103,6 +103,7 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", required=True)
+    parser.add_argument("--val-data", help="score the head on this root's val split (default: --data's, if any)")
     parser.add_argument("--config", default="avbench")
     parser.add_argument("--out", required=True, help="state dict of the audio backbone")
     parser.add_argument("--iters", type=int, default=600)
@@ -114,7 +115,8 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     model = build_model(get_config(args.config))
     train = AVISegDataset(args.data, "train", filter_empty=False)
-    val = AVISegDataset(args.data, "val", filter_empty=False) if (Path(args.data) / "val.json").is_file() else None
+    val_root = Path(args.val_data or args.data)
+    val = AVISegDataset(val_root, "val", filter_empty=False) if (val_root / "val.json").is_file() else None
     metrics = pretrain_audio(model.audio_backbone, train, iters=args.iters, seed=args.seed, val=val,
                              whiten=args.pca == "whiten")
     torch.save(model.audio_backbone.state_dict(), args.out)

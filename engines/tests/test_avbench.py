@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -228,6 +229,30 @@ def test_should_pretrain_the_audio_encoder_and_keep_the_graph_contract(bench):
     assert feats.shape == (8, 128)
     assert torch.equal(feats, feats.round()) and feats.min() >= 0 and feats.max() <= 255
     assert feats.std() > 0
+
+
+def test_should_score_the_pretrained_head_on_another_roots_val_split(bench, tmp_path, monkeypatch):
+    from acvis import audio_pretrain
+
+    other = tmp_path / "other"  # a root with only a val split (bench's test split)
+    other.mkdir()
+    (other / "val.json").write_text((bench / "test.json").read_text())
+    (other / "val").symlink_to(bench / "test")
+    seen = []
+    original = audio_pretrain.pretrain_audio
+
+    def spy(backbone, train, **kw):
+        val = kw["val"]
+        seen.append((Path(train.root), val and Path(val.root), val and len(val.videos)))
+        return original(backbone, train, **kw)
+
+    monkeypatch.setattr(audio_pretrain, "pretrain_audio", spy)
+    audio_pretrain.main(["--data", str(bench), "--iters", "2", "--out", str(tmp_path / "own.pth")])
+    audio_pretrain.main(["--data", str(bench), "--val-data", str(other), "--iters", "2", "--out", str(tmp_path / "o.pth")])
+
+    own_val = bench if (bench / "val.json").is_file() else None
+    assert seen[0][:2] == (bench, own_val) and seen[1][:2] == (bench, other)
+    assert seen[1][2] == len(AVISegDataset(bench, "test", filter_empty=False).videos)
 
 
 def test_should_freeze_the_pretrained_audio_encoder_in_training(bench, tmp_path):
