@@ -90,11 +90,10 @@ def test_flag_errors_sorts_each_wrong_frame_by_cause():
     import sys
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-    from flag_errors import tally_errors
+    from flag_errors import STATS, tally_errors
 
     schedule, obj, masks = _two_objects()
-    stats = dict.fromkeys(("frames", "frames_right", "frames_only_missed", "frames_only_false", "frames_both",
-                           "missed_not_detected", "missed_heard_not", "silent_flagged", "stray_flags"), 0)
+    stats = dict.fromkeys(STATS, 0)
     # as above, plus frame 1 again with prediction 0 gone: a detection miss, not a hearing one
     tally_errors(schedule, obj, masks, [[0], [], [1], [2]], stats)
     no_a = masks.copy()
@@ -104,3 +103,18 @@ def test_flag_errors_sorts_each_wrong_frame_by_cause():
     assert stats["missed_heard_not"] == 1 and stats["missed_not_detected"] == 2   # frame 1; then frames 0 and 1
     assert stats["frames_only_false"] == 2 and stats["stray_flags"] == 1 and stats["silent_flagged"] == 2
     assert stats["frames_both"] == 1 and stats["frames_only_missed"] == 2
+    assert stats["frames_wrong_twin"] == 0 and stats["missed_twin_source"] == 0
+
+
+def test_flag_errors_counts_the_wrong_frames_of_same_category_twins():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from flag_errors import STATS, tally_errors
+
+    schedule, obj, masks = _two_objects()
+    schedule["objects"][0]["role"], schedule["objects"][1]["role"] = "twin_source", "twin_silent"
+    stats = dict.fromkeys(STATS, 0)
+    # frame 0 swapped (B flagged, A missed), frame 1 A missed, frame 2 right, frame 3 only a stray flag
+    tally_errors(schedule, obj, masks, [[1], [], [], [2]], stats)
+    assert stats["frames_right"] == 1 and stats["frames_wrong_twin"] == 2 and stats["missed_twin_source"] == 2

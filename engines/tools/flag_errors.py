@@ -7,7 +7,9 @@ Runs ``acvis.evaluation`` unchanged and, per annotated frame, sorts its errors (
 objects matched as ``object_metrics`` does): frames that only miss a sounding object, only flag something silent,
 or both (mostly a swap under a right count); missed sounding object-frames with no kept prediction on the object
 (a detection miss) or with one the frame decoder does not hear (a hearing miss); silent object-frames flagged and
-stray flags (on no visible object). Prints one JSON object.
+stray flags (on no visible object); and how many of the wrong frames have a same-category twin's flag wrong
+(``frames_wrong_twin``: a twin pair is told apart only by which pulse follows the sound, RESULTS.md run 7) and how
+many missed sounding object-frames are twin sources (``missed_twin_source``). Prints one JSON object.
 """
 from __future__ import annotations
 
@@ -23,11 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import acvis.evaluation as evaluation  # noqa: E402
 
 
+STATS = ("frames", "frames_right", "frames_only_missed", "frames_only_false", "frames_both", "frames_wrong_twin",
+         "missed_not_detected", "missed_heard_not", "missed_twin_source", "silent_flagged", "stray_flags")
+
+
 def tally_errors(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, flagged: list[list[int]],
                  stats: dict) -> None:
     for t in range(object_masks.shape[1]):
         hits, stray = evaluation.frame_hits(object_masks, masks, flagged[t], t)
         missed = false = 0
+        twin_wrong = False
         for o, obj in enumerate(schedule["objects"]):
             if not object_masks[o, t].any():
                 continue
@@ -36,10 +43,12 @@ def tally_errors(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, fl
                 covered = any(evaluation._iou(masks[k, t], object_masks[o, t]) >= evaluation.FLAG_IOU
                               for k in range(masks.shape[0]))
                 stats["missed_heard_not" if covered else "missed_not_detected"] += 1
+                stats["missed_twin_source"] += obj["role"] == "twin_source"
                 missed += 1
             if flagged_o and not sounding:
                 stats["silent_flagged"] += 1
                 false += 1
+            twin_wrong |= flagged_o != sounding and obj["role"] in ("twin_source", "twin_silent")
         stats["stray_flags"] += stray
         false += stray
         stats["frames"] += 1
@@ -47,6 +56,7 @@ def tally_errors(schedule: dict, object_masks: np.ndarray, masks: np.ndarray, fl
         stats["frames_only_missed"] += bool(missed and not false)
         stats["frames_only_false"] += bool(false and not missed)
         stats["frames_both"] += bool(missed and false)
+        stats["frames_wrong_twin"] += twin_wrong
 
 
 def main(argv=None) -> int:
@@ -55,8 +65,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", required=True)
     parser.add_argument("--split", default="val")
     args = parser.parse_args(argv)
-    stats = dict.fromkeys(("frames", "frames_right", "frames_only_missed", "frames_only_false", "frames_both",
-                           "missed_not_detected", "missed_heard_not", "silent_flagged", "stray_flags"), 0)
+    stats = dict.fromkeys(STATS, 0)
     original = evaluation.object_metrics
 
     def both(schedule, object_masks, masks, flagged, tally):
