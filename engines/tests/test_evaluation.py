@@ -118,3 +118,21 @@ def test_flag_errors_counts_the_wrong_frames_of_same_category_twins():
     # frame 0 swapped (B flagged, A missed), frame 1 A missed, frame 2 right, frame 3 only a stray flag
     tally_errors(schedule, obj, masks, [[1], [], [], [2]], stats)
     assert stats["frames_right"] == 1 and stats["frames_wrong_twin"] == 2 and stats["missed_twin_source"] == 2
+
+
+def test_flag_smoothing_variants_smooth_each_prediction_over_its_own_frames():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from flag_smoothing import centred, ema, hysteresis_flags
+
+    heard = np.array([[1.0, 0.0, 0.0]], np.float32)
+    assert np.allclose(ema(heard, np.ones((1, 3), bool), 0.5), [[1.0, 0.5, 0.25]])
+    assert np.allclose(ema(heard, np.array([[True, False, True]]), 0.5), [[1.0, 0.0, 0.0]])  # a gap resets
+    assert np.allclose(centred(np.array([[0.0, 1.0, 0.0]]), np.ones((1, 3), bool)), [[1 / 3, 0.5, 1 / 3]])
+
+    # two predictions, the count head says 1 on both frames; frame 1 reverses the hearing by 0.05
+    video = {"heard": np.array([[0.6, 0.55], [0.55, 0.6]], np.float32), "masks": np.ones((2, 2, 2, 2), bool),
+             "probs": np.array([[0.0, 1.0, 0.0]] * 2), "scores": np.array([0.9, 0.8])}
+    assert hysteresis_flags(video, 0.0, 0.5) == [[0], [1]]
+    assert hysteresis_flags(video, 0.1, 0.5) == [[0], [0]]       # the one flagged before keeps it

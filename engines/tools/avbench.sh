@@ -100,6 +100,7 @@ $PY tools/flag_errors.py --checkpoint $R4/k4-k/last.pth --data $B/avbench5760 --
 #     sounding-set accuracy 72.7 % on val80); pretrained again 3 000 steps on the 5 760 (95.1 %), then k4-k continued
 #     with it (--audio-init after --init replaces the encoder) +12 000 at 3e-4 (k7-a) and 6e-4 (k7-b), x0.1 at 9 600;
 #     selection declared before the first result: the highest val80 frame_agreement (RESULTS.md run 7)
+$PY tools/flag_smoothing.py --checkpoint $R4/k4-k/last.pth --data $B/avbench5760 --split val   # temporal smoothing: no
 $PY -m acvis.audio_pretrain --data $B/avbench5760 --config avbench --out $B/avbench5760-audio.pth --iters 3000 --pca scale
 $PY -m acvis.audio_pretrain --data $B/avbench --val-data $B/avbench5760 --config avbench --out $B/avbench-audio-check.pth --iters 400 --pca scale  # run 3's encoder again (the same weights), scored on val80
 R7=$B/r7; mkdir -p $R7
