@@ -154,7 +154,8 @@ $PY tools/avbench_table.py "+3000 K3 no-object 0.1 (saoc-d)=$R/saoc-d" "+3000 K3
 $PY tools/plot_runs.py docs/avbench-loss.png additive=$R/additive-1000 acqg=$R/acqg-1000 \
     "acqg+saoc (bundled chain)=$R/saoc" "+1600 (5e-4)=$R/saoc-b@2000" "+4000 (5e-4)=$R/saoc-c@3600" \
     "K5 no-object 0.4 (3e-4)=$R3/k4-e@7600" "+4000 (1.5e-4)=$R3/k4-g@10600" \
-    "+8000 on 640 videos (1.5e-4)=$R4/k4-j@14600" "+8000 on 1920 videos (1.5e-4, bundled)=$R4/k4-k@22600"
+    "+8000 on 640 videos (1.5e-4)=$R4/k4-j@14600" "+8000 on 1920 videos (1.5e-4)=$R4/k4-k@22600" \
+    "+12000 on 5760, new audio encoder (6e-4, bundled)=$B/r7/k7-b@30600"
 # 6. the Java path (offline-exact and live W=6 L=0/3), after `mvn -B -q -o package -DskipTests` at the root:
 #    DATA=$B/avbench RUNS=$R SUFFIX=-1000 VARIANTS="additive acqg saoc" OUT=$B/score-r2-1000 bash tools/score_variants.sh
 #    DATA=$B/avbench VARIANTS=bundled OUT=$B/score-bundled bash tools/score_variants.sh
