@@ -90,7 +90,8 @@ def main(argv=None) -> int:
     videos, current = [], {}
     flagged_predictions, object_metrics = evaluation.flagged_predictions, evaluation.object_metrics
 
-    def keep_inputs(scores, masks, probs, last_class_floor=None, heard=None, heard_threshold=0.5):
+    def keep_inputs(scores, masks, probs, last_class_floor=None, heard=None,
+                    heard_threshold=evaluation.HEARD_THRESHOLD):
         current.update(scores=scores, masks=masks, probs=probs, heard=heard)
         return flagged_predictions(scores, masks, probs, last_class_floor, heard, heard_threshold)
 
@@ -107,7 +108,8 @@ def main(argv=None) -> int:
         return lambda v: flagged_predictions(v["scores"], v["masks"], v["probs"], None,
                                              smooth(v["heard"], present(v["masks"])), threshold)
 
-    variants = [("heard (the service)", 0.5, rule(lambda h, s: h, 0.5))]
+    service = evaluation.HEARD_THRESHOLD
+    variants = [("heard (the service)", service, rule(lambda h, s: h, service))]
     variants += [(f"ema {a}", th, rule(lambda h, s, a=a: ema(h, s, a), th)) for a in (0.5, 0.6, 0.7, 0.8)
                  for th in (0.4, 0.5)]
     variants += [(f"hysteresis {g}", 0.5, lambda v, g=g: hysteresis_flags(v, g, 0.5)) for g in (0.1, 0.2, 0.3)]
